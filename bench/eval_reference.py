@@ -1,0 +1,112 @@
+"""Accuracy on the reference devset (../shared/devset), when it is present. Run by hand:
+
+    python bench/eval_reference.py [--devset PATH] [--show N]
+
+reported: marking and manufacturer as reported (no country); over rows whose country is an ISO-2
+          code, the share where bomtrace's country (brand basis) is the same.
+blind:    marking text only, over rows with a marking and a named maker; coverage = share attributed
+          at confirmed or probable; precision = share of those whose company or owner is the maker
+          the source names (or the owner it gives in brackets), legal forms, case and punctuation
+          ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bomtrace.catalogs import load_catalogs
+from bomtrace.models import RawLine, Source
+from bomtrace.normalize import maker_key, split_maker_name
+from bomtrace.pipeline import analyze_line
+
+DEFAULT_DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
+
+
+def read_devset(folder: Path) -> list[dict[str, str]]:
+    rows = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                row["_source"] = f"{path.name}:{number}"
+                rows.append(row)
+    return rows
+
+
+def line(row: dict[str, str], *, with_maker: bool) -> RawLine:
+    fields = {"marking": row["marking_as_reported"], "part_number": row["part_number"],
+              "module": row["module"]}
+    if with_maker:
+        fields["manufacturer"] = row["manufacturer_as_reported"]
+    fields = {k: v for k, v in fields.items() if v}
+    return RawLine(Source(row["_source"], None, 0), fields, dict(fields))
+
+
+def names_of(reported: str) -> set[str]:
+    parts = split_maker_name(reported)
+    return {maker_key(n) for n in (parts.primary, *parts.bracketed) if n}
+
+
+def same_maker(ours: list[str | None], theirs: set[str]) -> bool:
+    """Our company or owner is the portal's maker or bracketed owner (or one name begins the other)."""
+    for name in filter(None, ours):
+        key = maker_key(name)
+        for other in theirs:
+            if key == other or other.startswith(key + " ") or key.startswith(other + " "):
+                return True
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--show", type=int, default=15, help="disagreements to print per mode")
+    args = parser.parse_args()
+    if not args.devset.is_dir():
+        print(f"no devset at {args.devset}; nothing to measure", file=sys.stderr)
+        return 0
+    rows = read_devset(args.devset)
+    catalog = load_catalogs()
+
+    scored = [r for r in rows if len(r["manufacturer_country_as_reported"]) == 2]
+    agree, misses = 0, Counter()
+    for row in scored:
+        result = analyze_line(line(row, with_maker=True), catalog)
+        if result.attribution.country == row["manufacturer_country_as_reported"]:
+            agree += 1
+        else:
+            misses[(row["manufacturer_as_reported"], row["manufacturer_country_as_reported"],
+                    result.attribution.country, result.match.method)] += 1
+    print(f"reported: country agreement {agree}/{len(scored)} = {agree / len(scored):.1%}")
+    for (maker, want, got, method), n in misses.most_common(args.show):
+        print(f"  {n:3d} x {maker!r}: portal {want}, bomtrace {got} ({method})")
+
+    blind = [r for r in rows if r["marking_as_reported"].strip()
+             and r["manufacturer_as_reported"].strip() not in ("", "Not identified")]
+    covered = correct = 0
+    by_conf: Counter[str] = Counter()
+    wrong = []
+    for row in blind:
+        result = analyze_line(line(row, with_maker=False), catalog)
+        by_conf[result.match.confidence] += 1
+        if result.match.confidence not in ("confirmed", "probable"):
+            continue
+        covered += 1
+        if same_maker([result.attribution.company, result.attribution.owner],
+                      names_of(row["manufacturer_as_reported"])):
+            correct += 1
+        else:
+            wrong.append((row["marking_as_reported"][:70], row["manufacturer_as_reported"],
+                          result.attribution.company, result.match.confidence, result.match.detail[:90]))
+    print(f"blind: {len(blind)} rows; coverage {covered}/{len(blind)} = {covered / len(blind):.1%}; "
+          f"precision {correct}/{covered} = {correct / max(covered, 1):.1%}; by confidence {dict(by_conf)}")
+    for item in wrong[: args.show]:
+        print("  wrong:", item)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,12 @@
+"""bomtrace: where did the parts of a downed drone come from?
+
+    >>> import bomtrace
+    >>> result = bomtrace.run(["teardown.xlsx"])
+    >>> result.summary.headline
+"""
+
+__version__ = "0.1.0"
+
+from bomtrace.pipeline import Options, run
+
+__all__ = ["Options", "run", "__version__"]

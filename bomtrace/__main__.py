@@ -1,0 +1,3 @@
+from bomtrace.cli import app
+
+app(prog_name="bomtrace")

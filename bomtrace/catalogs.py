@@ -1,0 +1,495 @@
+"""Catalogs: load, validate and index the shipped catalog and any user catalogs layered over it.
+
+A catalog is a folder of CSV tables (see catalogs/README.md). Validation names file, line and
+column for every problem; loading refuses a catalog with problems. User rows win over shipped ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bomtrace import resources
+from bomtrace.errors import CatalogError
+from bomtrace.models import CatalogInfo
+from bomtrace.normalize import maker_key, part_key
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "manufacturers": ("id", "name", "aliases", "country", "domain", "parent", "source"),
+    "ownership": ("manufacturer", "date", "event", "other", "source"),
+    "families": ("prefix", "manufacturer", "category", "series", "ambiguous", "source"),
+    "parts": ("part_number", "manufacturer", "category", "description", "markings", "source"),
+    "categories": ("category", "hs6", "label", "source"),
+    "chpl": ("hs6", "tier", "description", "source"),
+    "keywords": ("keyword", "manufacturer", "kind", "source"),
+    "restrictions": ("date", "jurisdiction", "measure", "targets", "source"),
+}
+OWNERSHIP_EVENTS = {"acquired_by", "merged_into", "renamed_to", "spun_off_from", "majority_sold_to",
+                    "became_independent"}
+#: Events after which `other` owns the company.
+OWNING_EVENTS = {"acquired_by", "merged_into", "majority_sold_to"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Manufacturer:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    domain: str
+    parent: str
+    source: str
+
+
+@dataclass(frozen=True)
+class OwnershipEvent:
+    manufacturer: str
+    date: str
+    event: str
+    other: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Family:
+    prefix: str
+    key: str
+    manufacturers: tuple[str, ...]
+    category: str
+    series: str
+    ambiguous: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Part:
+    part_number: str
+    key: str
+    manufacturer: str
+    category: str
+    description: str
+    markings: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Category:
+    category: str
+    hs6: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Restriction:
+    date: str
+    jurisdiction: str
+    measure: str
+    targets: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A CSV row with its place, for messages that name file, line and column."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def where(self, column: str | None = None) -> str:
+        return f"{self.file}:{self.line}" + (f": column {column}" if column else "")
+
+
+@dataclass
+class Catalog:
+    """All tables merged and indexed; build it with `load_catalogs`."""
+
+    manufacturers: dict[str, Manufacturer] = field(default_factory=dict)
+    ownership: dict[str, list[OwnershipEvent]] = field(default_factory=dict)
+    families: dict[str, Family] = field(default_factory=dict)
+    parts: dict[tuple[str, str], Part] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    chpl: dict[str, str] = field(default_factory=dict)
+    keywords: dict[str, str] = field(default_factory=dict)
+    restrictions: list[Restriction] = field(default_factory=list)
+    infos: list[CatalogInfo] = field(default_factory=list)
+    as_of: str = ""
+    # indexes, filled by build_indexes()
+    by_key: dict[str, list[Part]] = field(default_factory=dict)
+    by_marking: dict[str, list[Part]] = field(default_factory=dict)
+    sorted_keys: list[str] = field(default_factory=list)
+    family_by_key: dict[str, Family] = field(default_factory=dict)
+    family_lengths: list[int] = field(default_factory=list)
+    maker_by_key: dict[str, str] = field(default_factory=dict)
+    # where each family, part and keyword row was read: (table, key) -> "file:line"
+    places: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def build_indexes(self) -> None:
+        """Index parts by key and marking, families by prefix key, makers by every name's key."""
+        by_key: dict[str, list[Part]] = defaultdict(list)
+        by_marking: dict[str, list[Part]] = defaultdict(list)
+        for part in self.parts.values():
+            by_key[part.key].append(part)
+            for mark in part.markings:
+                by_marking[part_key(mark)].append(part)
+        self.by_key, self.by_marking = dict(by_key), dict(by_marking)
+        self.sorted_keys = sorted(self.by_key)
+        self.family_by_key = {f.key: f for f in self.families.values()}
+        self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
+        self.maker_by_key = {}
+        for maker in self.manufacturers.values():
+            for name in (maker.name, *maker.aliases):
+                key = maker_key(name)
+                if key:
+                    self.maker_by_key.setdefault(key, maker.id)
+
+    def keys_starting_with(self, prefix: str) -> list[str]:
+        """Catalog part keys that begin with `prefix`, in order."""
+        start = bisect.bisect_left(self.sorted_keys, prefix)
+        found = []
+        for key in self.sorted_keys[start:]:
+            if not key.startswith(prefix):
+                break
+            found.append(key)
+        return found
+
+    def family_for(self, key: str) -> Family | None:
+        """The family with the longest prefix that `key` starts with."""
+        for length in self.family_lengths:
+            if length <= len(key) and key[:length] in self.family_by_key:
+                return self.family_by_key[key[:length]]
+        return None
+
+    def keyword_maker(self, text: str) -> str | None:
+        """The maker a brand or trade name in free text names, or None."""
+        return self.keywords.get(" ".join(text.upper().split()))
+
+    def owner_of(self, maker_id: str) -> str:
+        """The ultimate parent today (following `parent` up), the company itself if independent."""
+        seen = {maker_id}
+        current = maker_id
+        while (parent := self.manufacturers[current].parent) and parent not in seen:
+            seen.add(parent)
+            current = parent
+        return current
+
+    @property
+    def entries(self) -> int:
+        return len(self.manufacturers) + len(self.families) + len(self.parts)
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+def table_files(folder: Path, table: str) -> list[Path]:
+    """`table.csv` and `table.<anything>.csv` in a folder, sorted."""
+    return sorted(p for p in folder.glob(f"{table}*.csv") if p.name == f"{table}.csv"
+                  or p.name.startswith(f"{table}."))
+
+
+def read_rows(folder: Path, table: str, problems: list[str]) -> Iterator[Row]:
+    """Every row of a table's files; missing columns are problems and the file is skipped."""
+    for path in table_files(folder, table):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in TABLES[table] if c not in (reader.fieldnames or [])]
+            if missing:
+                problems.append(f"{path.name}:1: missing column(s) {', '.join(missing)}")
+                continue
+            for values in reader:
+                clean = {k: (v or "").strip() for k, v in values.items() if k is not None}
+                yield Row(path.name, reader.line_num, clean)
+
+
+def folder_hash(folder: Path) -> str:
+    """SHA-256 over the names and bytes of the catalog files in a folder."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("catalog.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read_meta(folder: Path) -> dict[str, str]:
+    meta_path = folder / "catalog.toml"
+    meta: dict[str, str] = {"name": folder.name, "version": "", "as_of": ""}
+    if meta_path.exists():
+        meta.update({k: str(v) for k, v in tomllib.loads(meta_path.read_text("utf-8")).items()})
+    return meta
+
+
+def load_catalogs(user_folders: Iterable[str | Path] = (), *, shipped: bool = True) -> Catalog:
+    """The shipped catalog with user catalogs layered over it; raises CatalogError on any problem."""
+    folders = ([resources.catalogs_dir()] if shipped else []) + [Path(f) for f in user_folders]
+    catalog = Catalog()
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise CatalogError(f"Catalog folder not found: {folder}", fix="Check the --catalog path.")
+        merge_folder(catalog, folder, problems)
+    problems.extend(check_references(catalog))
+    if problems:
+        raise CatalogError(
+            f"Catalog has {len(problems)} problem(s), first: {problems[0]}",
+            problems,
+            "Run `bomtrace catalog validate` on it and fix the rows it names.",
+        )
+    catalog.build_indexes()
+    return catalog
+
+
+def validate_folder(folder: str | Path, *, with_shipped: bool = False) -> list[str]:
+    """Every problem in a catalog folder (file, line, column), checked against the shipped one if asked."""
+    catalog = Catalog()
+    problems: list[str] = []
+    if with_shipped:
+        merge_folder(catalog, resources.catalogs_dir(), problems)
+    merge_folder(catalog, Path(folder), problems)
+    problems.extend(check_references(catalog))
+    return problems
+
+
+def merge_folder(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    """Read one folder's tables into the catalog, its rows replacing earlier ones with the same key."""
+    meta = read_meta(folder)
+    catalog.as_of = meta.get("as_of") or catalog.as_of
+    _merge_manufacturers(catalog, folder, problems)
+    _merge_ownership(catalog, folder, problems)
+    _merge_categories(catalog, folder, problems)
+    _merge_families(catalog, folder, problems)
+    _merge_parts(catalog, folder, problems)
+    _merge_keywords(catalog, folder, problems)
+    for row in read_rows(folder, "restrictions", problems):
+        if _check_date(row, "date", problems):
+            targets = tuple(t.strip() for t in row.values["targets"].split(";") if t.strip())
+            catalog.restrictions.append(Restriction(row.values["date"], row.values["jurisdiction"],
+                                                    row.values["measure"], targets, row.values["source"]))
+    catalog.restrictions.sort(key=lambda r: r.date)
+    rows = sum(1 for t in TABLES for p in table_files(folder, t) for _ in _lines(p))
+    catalog.infos.append(CatalogInfo(meta["name"], meta.get("version", ""), rows, folder_hash(folder),
+                                     meta.get("as_of", "")))
+
+
+def _lines(path: Path) -> Iterator[None]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for _ in csv.DictReader(handle):
+            yield None
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.split("|") if p.strip())
+
+
+def _require(row: Row, columns: Iterable[str], problems: list[str]) -> bool:
+    ok = True
+    for column in columns:
+        if not row.values.get(column):
+            problems.append(f"{row.where(column)}: empty")
+            ok = False
+    return ok
+
+
+def _check_date(row: Row, column: str, problems: list[str]) -> bool:
+    try:
+        dt.date.fromisoformat(row.values[column])
+    except ValueError:
+        problems.append(f"{row.where(column)}: {row.values[column]!r} is not a date (YYYY-MM-DD)")
+        return False
+    return True
+
+
+def _check_country(row: Row, problems: list[str]) -> bool:
+    from bomtrace.countries import is_country
+
+    if not is_country(row.values["country"]):
+        problems.append(f"{row.where('country')}: {row.values['country']!r} is not an ISO 3166-1 "
+                        "alpha-2 country code")
+        return False
+    return True
+
+
+def _merge_manufacturers(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    seen: dict[str, Row] = {}
+    for row in read_rows(folder, "manufacturers", problems):
+        v = row.values
+        if not _require(row, ("id", "name", "country", "source"), problems):
+            continue
+        if not _ID.match(v["id"]):
+            problems.append(f"{row.where('id')}: {v['id']!r} is not a lowercase slug")
+            continue
+        if v["id"] in seen:
+            problems.append(f"{row.where('id')}: {v['id']!r} repeats {seen[v['id']].where()}")
+            continue
+        seen[v["id"]] = row
+        if _check_country(row, problems):
+            catalog.manufacturers[v["id"]] = Manufacturer(
+                v["id"], v["name"], _split(v["aliases"]), v["country"].upper(), v["domain"], v["parent"],
+                v["source"])
+
+
+def _merge_ownership(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    for row in read_rows(folder, "ownership", problems):
+        v = row.values
+        if not _require(row, ("manufacturer", "date", "event", "other", "source"), problems):
+            continue
+        if v["event"] not in OWNERSHIP_EVENTS:
+            problems.append(f"{row.where('event')}: {v['event']!r} is not one of "
+                            f"{', '.join(sorted(OWNERSHIP_EVENTS))}")
+            continue
+        if _check_date(row, "date", problems):
+            event = OwnershipEvent(v["manufacturer"], v["date"], v["event"], v["other"], v["source"])
+            events = catalog.ownership.setdefault(v["manufacturer"], [])
+            if events and events[-1].date > event.date:
+                problems.append(f"{row.where('date')}: events for {v['manufacturer']!r} are not in date "
+                                "order")
+            events.append(event)
+
+
+def _merge_categories(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    for row in read_rows(folder, "categories", problems):
+        v = row.values
+        if not _require(row, ("category", "hs6", "source"), problems):
+            continue
+        if not re.fullmatch(r"\d{6}", v["hs6"]):
+            problems.append(f"{row.where('hs6')}: {v['hs6']!r} is not a six-digit HS code")
+            continue
+        catalog.categories[v["category"]] = Category(v["category"], v["hs6"], v["label"], v["source"])
+    for row in read_rows(folder, "chpl", problems):
+        if _require(row, ("hs6", "tier", "source"), problems):
+            catalog.chpl[row.values["hs6"]] = row.values["tier"]
+
+
+def _merge_families(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    seen: dict[str, Row] = {}
+    for row in read_rows(folder, "families", problems):
+        v = row.values
+        if not _require(row, ("prefix", "manufacturer", "category", "source"), problems):
+            continue
+        key = part_key(v["prefix"])
+        if key in seen:
+            problems.append(f"{row.where('prefix')}: {v['prefix']!r} repeats {seen[key].where()}")
+            continue
+        seen[key] = row
+        makers = _split(v["manufacturer"])
+        ambiguous = v["ambiguous"].lower() in {"yes", "true", "1", "y"}
+        if len(makers) > 1 and not ambiguous:
+            problems.append(f"{row.where('ambiguous')}: several makers but ambiguous is not 'yes'")
+        catalog.families[key] = Family(v["prefix"], key, makers, v["category"], v["series"],
+                                       ambiguous or len(makers) > 1, v["source"])
+        catalog.places[("families", key)] = row.where()
+
+
+def _merge_parts(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    seen: dict[tuple[str, str], Row] = {}
+    for row in read_rows(folder, "parts", problems):
+        v = row.values
+        if not _require(row, ("part_number", "manufacturer", "category", "source"), problems):
+            continue
+        key = part_key(v["part_number"])
+        ident = (key, v["manufacturer"])
+        if ident in seen:
+            problems.append(f"{row.where('part_number')}: {v['part_number']!r} by {v['manufacturer']!r} "
+                            f"repeats {seen[ident].where()}")
+            continue
+        seen[ident] = row
+        catalog.parts[ident] = Part(v["part_number"], key, v["manufacturer"], v["category"],
+                                    v["description"], _split(v["markings"]), v["source"])
+        catalog.places[("parts", f"{key}|{v['manufacturer']}")] = row.where()
+
+
+def _merge_keywords(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    seen: dict[str, Row] = {}
+    for row in read_rows(folder, "keywords", problems):
+        v = row.values
+        if not _require(row, ("keyword", "manufacturer", "source"), problems):
+            continue
+        key = " ".join(v["keyword"].upper().split())
+        if key in seen and catalog.keywords.get(key) != v["manufacturer"]:
+            problems.append(f"{row.where('keyword')}: {v['keyword']!r} already names "
+                            f"{catalog.keywords[key]!r} at {seen[key].where()}")
+            continue
+        seen[key] = row
+        catalog.keywords[key] = v["manufacturer"]
+        catalog.places[("keywords", key)] = row.where()
+
+
+def check_references(catalog: Catalog) -> list[str]:
+    """Problems across tables: unknown makers and categories, alias collisions, ownership order."""
+    problems: list[str] = []
+    makers = catalog.manufacturers
+
+    def place(table: str, key: str) -> str:
+        return catalog.places.get((table, key), table)
+
+    for maker in makers.values():
+        if maker.parent and maker.parent not in makers:
+            problems.append(f"manufacturers: {maker.id}: parent {maker.parent!r} is not a manufacturer")
+    for key, family in catalog.families.items():
+        for maker_id in family.manufacturers:
+            if maker_id not in makers:
+                problems.append(f"{place('families', key)}: column manufacturer: {maker_id!r} is not a "
+                                "manufacturer")
+        if family.category not in catalog.categories:
+            problems.append(f"{place('families', key)}: column category: {family.category!r} is not a "
+                            "category")
+    for (key, maker_id), part in catalog.parts.items():
+        if maker_id not in makers:
+            problems.append(f"{place('parts', f'{key}|{maker_id}')}: column manufacturer: {maker_id!r} "
+                            "is not a manufacturer")
+        if part.category not in catalog.categories:
+            problems.append(f"{place('parts', f'{key}|{maker_id}')}: column category: {part.category!r} "
+                            "is not a category")
+    for keyword, maker_id in catalog.keywords.items():
+        if maker_id not in makers:
+            problems.append(f"{place('keywords', keyword)}: column manufacturer: {maker_id!r} is not a "
+                            "manufacturer")
+    problems.extend(_alias_collisions(catalog))
+    problems.extend(_ownership_problems(catalog))
+    return problems
+
+
+def _alias_collisions(catalog: Catalog) -> list[str]:
+    owners: dict[str, str] = {}
+    problems = []
+    for maker in catalog.manufacturers.values():
+        for name in (maker.name, *maker.aliases):
+            key = maker_key(name)
+            if key in owners and owners[key] != maker.id:
+                problems.append(f"manufacturers: alias {name!r} of {maker.id!r} also names "
+                                f"{owners[key]!r}")
+            owners.setdefault(key, maker.id)
+    return problems
+
+
+def _ownership_problems(catalog: Catalog) -> list[str]:
+    problems = []
+    for maker_id, events in catalog.ownership.items():
+        if maker_id not in catalog.manufacturers:
+            problems.append(f"ownership: {maker_id!r} is not a manufacturer")
+            continue
+        dates = [e.date for e in events]
+        if dates != sorted(dates):
+            problems.append(f"ownership: events of {maker_id!r} are not in date order")
+    return problems
+
+
+def stats(catalog: Catalog) -> dict[str, int]:
+    """Counts of what the catalog holds, for `bomtrace catalog stats`."""
+    return {
+        "manufacturers": len(catalog.manufacturers),
+        "ownership_events": sum(len(e) for e in catalog.ownership.values()),
+        "families": len(catalog.families),
+        "parts": len(catalog.parts),
+        "marking_codes": len(catalog.by_marking),
+        "categories": len(catalog.categories),
+        "keywords": len(catalog.keywords),
+        "countries": len({m.country for m in catalog.manufacturers.values()}),
+    }

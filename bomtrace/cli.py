@@ -1,0 +1,190 @@
+"""The command line: a thin skin over the library. Each command makes one library call and turns
+BomtraceError into one line on stderr: `Error: <what>. <how to fix>`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from bomtrace import __version__
+from bomtrace.errors import BomtraceError, CatalogError
+
+app = typer.Typer(
+    help="Where did the parts of a downed drone come from? Teardown spreadsheet in, explained origin "
+    "breakdown out.\n\nStart with `bomtrace demo`, then `bomtrace analyze YOUR.xlsx`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Inspect, validate and import catalogs.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+state = {"verbose": False}
+
+
+def fail(error: BaseException, code: int = 1) -> NoReturn:
+    """Print `Error: ...` (the traceback too with --verbose) and exit."""
+    if state["verbose"]:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    message = error.message if isinstance(error, BomtraceError) else str(error)
+    typer.echo(f"Error: {message}", err=True)
+    if isinstance(error, CatalogError) and error.problems and state["verbose"]:
+        for problem in error.problems[:20]:
+            typer.echo(f"  {problem}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bomtrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+) -> None:
+    """bomtrace."""
+
+
+def _parse_maps(maps: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in maps:
+        header, sep, field = item.rpartition("=")
+        if not sep or not header.strip():
+            raise typer.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
+        mapping[header.strip()] = field.strip()
+    return mapping
+
+
+def _parse_formats(text: str | None) -> list[str]:
+    from bomtrace.report import FORMATS
+
+    if not text:
+        return list(FORMATS)
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
+                                 param_hint="--format")
+    return formats
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[Path], typer.Argument(help="Teardown spreadsheets: .xlsx .xlsm .xls .ods .csv "
+                                                 ".tsv", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("bomtrace-out"),
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="A catalog folder laid out like the "
+                                                "shipped catalogs/; repeatable; its rows win.")] = [],
+    basis: Annotated[str, typer.Option(help="brand: the country of the company named on the part (how "
+                                       "public reports count); owner: its ultimate parent's country.")
+                     ] = "brand",
+    sheet: Annotated[list[str], typer.Option("--sheet", help="Read only this sheet; repeatable.")] = [],
+    map_: Annotated[list[str], typer.Option("--map", help="Map a column: \"HEADER=FIELD\", e.g. "
+                                            "\"Позначка=marking\"; repeatable. Fields: part_number, marking, "
+                                            "manufacturer, description, sample, module, quantity, refdes, "
+                                            "country, date_code, notes.")] = [],
+    format_: Annotated[Optional[str], typer.Option("--format", help="Comma-separated outputs to write "
+                                                   "(default: all).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."
+                                          )] = False,
+) -> None:
+    """Analyse teardown spreadsheets and write result.json, lines.csv and the reports.
+
+    Example: bomtrace analyze teardown.xlsx --out report/
+    """
+    from bomtrace import cli_output
+    from bomtrace.pipeline import Options, run
+    from bomtrace.report import write_outputs
+
+    state["verbose"] = verbose
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
+    if basis not in ("brand", "owner"):
+        raise typer.BadParameter("choose brand or owner", param_hint="--basis")
+    formats = _parse_formats(format_)
+    options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
+                      sheets=tuple(sheet), mapping=_parse_maps(map_))
+    try:
+        with cli_output.progress_bar() as progress:
+            result = run(inputs, options, progress=progress)
+    except BomtraceError as error:
+        fail(error)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--map") from None
+    for issue in result.issues:
+        if issue.source.split("/")[0].split(" ")[0] in {Path(f).name for f in result.failed_inputs}:
+            typer.echo(f"Error: {issue.message}", err=True)
+    if not result.inputs:
+        typer.echo("Error: no input could be read; nothing written.", err=True)
+        raise typer.Exit(1)
+    written = write_outputs(result, out, formats)
+    cli_output.print_summary(result, written)
+    if result.failed_inputs:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("bomtrace-demo"),
+) -> None:
+    """Analyse the illustrative teardown shipped with bomtrace and write every output."""
+    from bomtrace import resources
+
+    examples = sorted(resources.examples_dir().glob("*.xlsx"))
+    analyze(examples, out=out, catalog=[], basis="brand", sheet=[], map_=[], format_=None, verbose=False)
+
+
+@catalog_app.command("stats")
+def catalog_stats(
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="Layer this catalog folder too.")] = [],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Count manufacturers, families, parts and more in the shipped (and given) catalogs."""
+    from bomtrace.catalogs import load_catalogs, stats
+
+    try:
+        counts = stats(load_catalogs(catalog))
+    except BomtraceError as error:
+        fail(error)
+    if as_json:
+        typer.echo(json.dumps(counts, sort_keys=True))
+        return
+    for name, value in counts.items():
+        typer.echo(f"{name:>22}  {value}")
+
+
+@catalog_app.command("validate")
+def catalog_validate(
+    path: Annotated[Path, typer.Argument(help="A catalog folder.")],
+) -> None:
+    """List every problem in a catalog folder with its file, line and column; exit 1 if any."""
+    from bomtrace.catalogs import validate_folder
+
+    if not path.is_dir():
+        fail(BomtraceError(f"Catalog folder not found: {path}", "Give a folder of catalog CSV files."))
+    problems = validate_folder(path, with_shipped=not path.resolve().samefile(_shipped_catalogs()))
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {path}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{path}: valid")
+
+
+def _shipped_catalogs() -> Path:
+    from bomtrace import resources
+
+    return resources.catalogs_dir()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

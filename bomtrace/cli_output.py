@@ -1,0 +1,56 @@
+"""What the CLI shows on a terminal: a progress bar for long runs and the summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bomtrace.models import Result
+
+#: Below this many lines no bar is drawn: it would only flicker.
+PROGRESS_MIN_LINES = 500
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A callback(done, total) that draws a bar on stderr for long runs, and nothing for short ones."""
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=console, transient=True)
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if total < PROGRESS_MIN_LINES or not console.is_terminal:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task("matching", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
+
+
+def print_summary(result: Result, written: list[Path]) -> None:
+    """The headline, the by-country table, issues and the files written."""
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(result.summary.headline + ".", markup=False)
+    table = Table("country", "lines", "share", "companies")
+    for row in result.breakdown.by_country:
+        table.add_row(row.country_name if row.country else "unresolved", str(row.lines),
+                      f"{row.share:.0%}", str(row.companies))
+    console.print(table)
+    s = result.summary
+    console.print(f"{s.resolved} of {s.lines} lines attributed, {s.unresolved} unresolved; "
+                  f"{len(result.issues)} issue(s).", markup=False)
+    for path in written:
+        console.print(f"wrote {path}", markup=False)

@@ -1,0 +1,373 @@
+"""Match: a parsed line against the catalog: exact -> marking code -> base part -> misread ->
+truncated -> family -> fuzzy, then the maker named by the source. Every match explains itself.
+
+Rules, in the order they decide:
+- A part number several makers make (LM358, 2N2222) names no maker alone: the maker named by the
+  source or on the marking chooses among them, else the line stays unresolved with `ambiguous_part`.
+- A maker named by the source that is not the part's maker (nor in its group) is kept, flagged
+  `maker_conflict` and lowered to `possible`: the source is not silently overwritten.
+- Look-alike misreads are tried only when the marking as read finds nothing, and say so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bomtrace.catalogs import Catalog, Family, Part
+from bomtrace.config import DEFAULT, Thresholds
+from bomtrace.models import Candidate, Confidence, Match, ParsedLine
+from bomtrace.normalize import maker_key, split_maker_name
+
+# Rank of each method: lower is stronger evidence.
+METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
+               "family": 5, "fuzzy": 6}
+MISREADS = {"0": "OQD", "O": "0QD", "Q": "0O", "D": "0", "1": "IL", "I": "1L", "L": "1",
+            "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2"}
+NOT_A_MAKER = {"", "not identified", "unknown", "n a", "na", "none", "невідомо", "не встановлено",
+               "неизвестно", "не установлено", "not known", "unidentified"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one candidate found: the method, a score, the parts or family reached, and how."""
+
+    method: str
+    score: float
+    candidate: Candidate
+    parts: tuple[Part, ...] = ()
+    family: Family | None = None
+    detail: str = ""
+
+    @property
+    def makers(self) -> tuple[str, ...]:
+        if self.parts:
+            return tuple(dict.fromkeys(p.manufacturer for p in self.parts))
+        return self.family.manufacturers if self.family else ()
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return (METHOD_RANK[self.method], -self.score)
+
+
+@dataclass(frozen=True)
+class MakerEvidence:
+    """A maker named by the source or on the marking, and how sure the name is."""
+
+    maker: str
+    how: str  # "name" | "alias-fuzzy" | "bracket" | "keyword"
+    score: float
+    text: str
+
+
+# --- the maker named by the source -----------------------------------------------------------------
+
+def resolve_maker(name: str, catalog: Catalog, thresholds: Thresholds = DEFAULT) -> MakerEvidence | None:
+    """The catalog maker a reported name means: its own name, else a bracketed name, else fuzzy."""
+    if maker_key(name) in NOT_A_MAKER:
+        return None
+    parts = split_maker_name(name)
+    for text in (parts.primary, name):
+        found = catalog.maker_by_key.get(maker_key(text)) or catalog.keyword_maker(text)
+        if found:
+            return MakerEvidence(found, "name", 100.0, name)
+    for text in parts.bracketed:
+        found = catalog.maker_by_key.get(maker_key(text))
+        if found:
+            return MakerEvidence(found, "bracket", 90.0, name)
+    key = maker_key(parts.primary or name)
+    if len(key) >= 4:
+        best = process.extractOne(key, list(catalog.maker_by_key), scorer=fuzz.token_sort_ratio,
+                                  score_cutoff=thresholds.maker_fuzzy_min)
+        if best:
+            return MakerEvidence(catalog.maker_by_key[best[0]], "alias-fuzzy", float(best[1]), name)
+    return None
+
+
+def same_group(catalog: Catalog, a: str, b: str) -> bool:
+    """True when two makers are one, or one owns the other, or they share an owner."""
+    return a == b or catalog.owner_of(a) == catalog.owner_of(b)
+
+
+# --- part evidence -------------------------------------------------------------------------------
+
+def evidence_for(candidate: Candidate, catalog: Catalog, thresholds: Thresholds = DEFAULT
+                 ) -> Evidence | None:
+    """The strongest thing one candidate finds in the catalog, trying methods from strongest."""
+    key = candidate.key
+    for finder in (_exact, _marking_code, _base_part):
+        found = finder(candidate, key, catalog, thresholds)
+        if found:
+            return found
+    found = _misread(candidate, catalog, thresholds)
+    if found:
+        return found
+    for finder in (_truncated, _family, _fuzzy):
+        found = finder(candidate, key, catalog, thresholds)
+        if found:
+            return found
+    return None
+
+
+def _exact(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    parts = catalog.by_key.get(key)
+    if not parts:
+        return None
+    return Evidence("exact", 100.0, candidate, tuple(parts),
+                    detail=f"{candidate.text!r} is catalog part {parts[0].part_number}")
+
+
+def _marking_code(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    parts = catalog.by_marking.get(key)
+    if not parts:
+        return None
+    return Evidence("marking-code", 95.0, candidate, tuple(parts),
+                    detail=f"{candidate.text!r} is the top marking of {parts[0].part_number}")
+
+
+def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT) -> str | None:
+    """The longest catalog part number that `key` starts with, leaving an ordering suffix."""
+    for length in range(len(key) - 1, t.min_base - 1, -1):
+        if len(key) - length > t.max_suffix:
+            break
+        if key[:length] in catalog.by_key and not _splits_a_number(key, length):
+            return key[:length]
+    return None
+
+
+def _splits_a_number(key: str, at: int) -> bool:
+    """True when cutting at `at` would cut through a number ('LM3171' is not 'LM317' + '1')."""
+    return key[at - 1].isdigit() and key[at].isdigit()
+
+
+def _base_part(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    base = base_part_key(key, catalog, t)
+    if base is None:
+        return None
+    parts = catalog.by_key[base]
+    suffix = key[len(base):]
+    return Evidence("base-part", max(85.0, 100.0 - 2 * len(suffix)), candidate, tuple(parts),
+                    detail=f"{candidate.text!r} is {parts[0].part_number} with ordering suffix {suffix!r}")
+
+
+def misread_variants(key: str, limit: int = 2) -> Iterator[tuple[str, list[tuple[int, str, str]]]]:
+    """Keys with up to `limit` look-alike characters swapped (0/O/Q/D, 1/I/L, 5/S, 8/B, 2/Z)."""
+    positions = [i for i, c in enumerate(key) if c in MISREADS]
+    for count in range(1, limit + 1):
+        for chosen in itertools.combinations(positions, count):
+            for replacements in itertools.product(*(MISREADS[key[i]] for i in chosen)):
+                chars = list(key)
+                for i, r in zip(chosen, replacements):
+                    chars[i] = r
+                yield "".join(chars), [(i, key[i], r) for i, r in zip(chosen, replacements)]
+
+
+def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    if len(candidate.key) < t.min_base + 1:
+        return None
+    for variant, swaps in misread_variants(candidate.key, t.max_misreads):
+        hit = catalog.by_key.get(variant)
+        base = None if hit else base_part_key(variant, catalog, t)
+        if base and len(base) <= max(i for i, _, _ in swaps):
+            base = None  # the swap fell in the suffix: not evidence of the part
+        parts = hit or (catalog.by_key[base] if base else None)
+        if parts:
+            said = ", ".join(f"{a} read as {b}" for _, b, a in swaps)
+            return Evidence("misread", 90.0 - 5 * len(swaps), candidate, tuple(parts),
+                            detail=f"{candidate.text!r} matches {parts[0].part_number} if {said}")
+    return None
+
+
+def _truncated(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    if len(key) < t.min_truncated:
+        return None
+    keys = catalog.keys_starting_with(key)
+    if not keys:
+        return None
+    parts = tuple(p for k in keys[:50] for p in catalog.by_key[k])
+    shown = ", ".join(dict.fromkeys(p.part_number for p in parts[:3]))
+    return Evidence("truncated", 80.0, candidate, parts,
+                    detail=f"{candidate.text!r} begins {len(keys)} catalog part number(s): {shown}")
+
+
+def _family(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    family = catalog.family_for(key)
+    if family is None:
+        return None
+    kind = "shared by several makers" if family.ambiguous else family.series or family.category
+    return Evidence("family", 70.0 + min(len(family.key), 10), candidate, family=family,
+                    detail=f"{candidate.text!r} begins with family prefix {family.prefix} ({kind})")
+
+
+def misread_like(a: str, b: str) -> bool:
+    """True when every edit between two keys could be a marking misread: no digit changed to another
+    digit, no digit or dot added or dropped."""
+    for op, i, j in Levenshtein.editops(a, b):
+        if op == "replace":
+            x, y = a[i], b[j]
+            if x.isdigit() and y.isdigit():
+                return False
+            if x == "." or y == ".":
+                return False
+        elif op == "delete" and (a[i].isdigit() or a[i] == "."):
+            return False
+        elif op == "insert" and (b[j].isdigit() or b[j] == "."):
+            return False
+    return True
+
+
+def _fuzzy(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    if len(key) < t.min_truncated:
+        return None
+    block = catalog.keys_starting_with(key[: t.fuzzy_block])
+    if not block:
+        return None
+    for found, score, _ in process.extract(key, block, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min,
+                                            limit=5):
+        if misread_like(key, found):
+            parts = tuple(catalog.by_key[found])
+            return Evidence("fuzzy", float(score), candidate, parts,
+                            detail=f"{candidate.text!r} is close to {parts[0].part_number} "
+                                   f"(ratio {score:.0f})")
+    return None
+
+
+# --- deciding ------------------------------------------------------------------------------------
+
+def best_evidence(parsed: ParsedLine, catalog: Catalog, thresholds: Thresholds = DEFAULT
+                  ) -> list[Evidence]:
+    """Every candidate's evidence, strongest first (method rank, then score, then order found)."""
+    found = [e for c in parsed.candidates if (e := evidence_for(c, catalog, thresholds))]
+    return sorted(found, key=lambda e: e.rank)
+
+
+def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: Thresholds = DEFAULT
+               ) -> Match:
+    """Decide a line's maker and part from its evidence and the maker the source names."""
+    named = resolve_maker(reported, catalog, thresholds) if reported.strip() else None
+    if named is None and parsed.makers_named:
+        named = MakerEvidence(parsed.makers_named[0], "keyword", 95.0, parsed.makers_named[0])
+    evidence = best_evidence(parsed, catalog, thresholds)
+    flags: list[str] = []
+    if reported.strip() and named is None and maker_key(reported) not in NOT_A_MAKER:
+        flags.append("unknown_maker")
+    if not evidence:
+        return _maker_only(named, catalog, flags)
+    top = evidence[0]
+    runner = _runner_up(evidence, top, catalog)
+    makers = top.makers
+    if named is not None:
+        agreeing = [m for m in makers if same_group(catalog, m, named.maker)]
+        if agreeing:
+            return _decided(top, named.maker, agreeing[0], named, runner, catalog, thresholds, flags)
+        if len(makers) > 1 or (top.family and top.family.ambiguous):
+            flags.append("ambiguous_part")
+            match = _maker_only(named, catalog, flags, top)
+            return match
+        flags.append("maker_conflict")
+        part_maker = catalog.manufacturers[makers[0]].name
+        return Match(
+            "maker-name", min(top.score, named.score), "possible", named.maker,
+            catalog_part=_part_label(top), category=_category(top), runner_up=runner,
+            detail=f"{top.detail}, made by {part_maker}, but the source names "
+                   f"{catalog.manufacturers[named.maker].name}: kept, for review",
+            source=_source(top, catalog), flags=tuple(flags), matched_text=top.candidate.text)
+    if len(makers) != 1 or (top.family and top.family.ambiguous):
+        flags.append("ambiguous_part")
+        names = ", ".join(catalog.manufacturers[m].name for m in makers[:4])
+        return Match(top.method, top.score, "unresolved", None, catalog_part=_part_label(top),
+                     category=_category(top), runner_up=runner,
+                     detail=f"{top.detail}; made by several makers ({names}) and no maker is named",
+                     source=_source(top, catalog), flags=tuple(flags), matched_text=top.candidate.text)
+    return _decided(top, makers[0], makers[0], None, runner, catalog, thresholds, flags)
+
+
+def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence | None,
+             runner: str | None, catalog: Catalog, t: Thresholds, flags: list[str]) -> Match:
+    confidence = _confidence(top, named is not None, t)
+    if top.method == "misread":
+        flags.append("misread")
+    detail = top.detail
+    if named is not None and company != part_maker:
+        detail += (f"; a {catalog.manufacturers[part_maker].name} part, the source names "
+                   f"{catalog.manufacturers[company].name} (same group)")
+    elif named is not None:
+        detail += f"; maker {catalog.manufacturers[company].name} agrees"
+    return Match(top.method, top.score, confidence, company, catalog_part=_part_label(top),
+                 category=_category(top), runner_up=runner, detail=detail, source=_source(top, catalog),
+                 flags=tuple(flags), matched_text=top.candidate.text)
+
+
+def _confidence(top: Evidence, maker_agrees: bool, t: Thresholds) -> Confidence:
+    method = top.method
+    if method == "exact":
+        return "confirmed" if maker_agrees or len(top.candidate.key) >= t.confirmed_len else "probable"
+    if method in ("marking-code", "base-part"):
+        return "confirmed" if maker_agrees else "probable"
+    if method in ("misread", "truncated"):
+        return "probable" if maker_agrees or method == "truncated" else "possible"
+    if method == "family":
+        assert top.family is not None
+        long_prefix = len(top.family.key) >= t.family_probable_len
+        return "probable" if maker_agrees or long_prefix else "possible"
+    return "probable" if maker_agrees and top.score >= 95 else "possible"
+
+
+def _maker_only(named: MakerEvidence | None, catalog: Catalog, flags: list[str],
+                top: Evidence | None = None) -> Match:
+    category = _category(top) if top else None
+    if named is None:
+        detail = top.detail + "; no maker named" if top else "no part number found and no maker named"
+        return Match("none", 0.0, "unresolved", None, category=category, detail=detail,
+                     flags=tuple(flags))
+    maker = catalog.manufacturers[named.maker]
+    confidence: Confidence = "probable" if named.how in ("name", "keyword") else "possible"
+    how = {"name": "the source names", "keyword": "the marking names", "bracket": "the source names, "
+           "in brackets,", "alias-fuzzy": f"the source's name is close ({named.score:.0f}) to"}[named.how]
+    detail = f"{how} {maker.name}" + (f"; {top.detail}" if top else "; no part number matched")
+    return Match("maker-name" if named.how != "keyword" else "keyword", named.score, confidence,
+                 named.maker, category=category, detail=detail, source=maker.source, flags=tuple(flags),
+                 matched_text=top.candidate.text if top else None)
+
+
+def _part_label(e: Evidence) -> str | None:
+    if e.parts and e.method != "truncated":
+        return e.parts[0].part_number
+    return e.family.prefix if e.family else None
+
+
+def _category(e: Evidence | None) -> str | None:
+    if e is None:
+        return None
+    if e.parts:
+        categories = {p.category for p in e.parts}
+        return e.parts[0].category if len(categories) == 1 else None
+    return e.family.category if e.family else None
+
+
+def _source(e: Evidence, catalog: Catalog) -> str | None:
+    if e.parts:
+        return e.parts[0].source
+    return e.family.source if e.family else None
+
+
+def _runner_up(evidence: list[Evidence], top: Evidence, catalog: Catalog) -> str | None:
+    """The best other reading: another maker for the same part, or the next candidate's hit."""
+    if len(top.makers) > 1:
+        other = catalog.manufacturers[top.makers[1]].name
+        return f"{_part_label(top)} by {other} ({top.method} {top.score:.0f})"
+    for e in evidence[1:]:
+        if _part_label(e) != _part_label(top) or e.makers != top.makers:
+            maker = catalog.manufacturers[e.makers[0]].name if e.makers else "?"
+            return f"{_part_label(e)} by {maker} ({e.method} {e.score:.0f})"
+    return None
+
+
+def match_all(parsed_lines: Iterable[tuple[ParsedLine, str]], catalog: Catalog,
+              thresholds: Thresholds = DEFAULT) -> list[Match]:
+    """Match many lines; the pair is (parsed line, reported maker)."""
+    return [match_line(p, reported, catalog, thresholds) for p, reported in parsed_lines]

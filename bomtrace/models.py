@@ -1,0 +1,225 @@
+"""The data that flows between stages: frozen dataclasses, no behaviour beyond small derived values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Confidence = Literal["confirmed", "probable", "possible", "unresolved"]
+Basis = Literal["brand", "owner"]
+CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "probable", "possible", "unresolved")
+
+#: The fields a spreadsheet column can be mapped to.
+FIELDS: tuple[str, ...] = (
+    "part_number", "marking", "manufacturer", "description", "sample", "module",
+    "quantity", "refdes", "country", "date_code", "notes",
+)
+#: A sheet needs one of these to be worth reading.
+MATCHABLE_FIELDS: tuple[str, ...] = ("part_number", "marking", "manufacturer")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a line came from: the file's base name, the sheet (None for CSV) and the row Excel shows."""
+
+    file: str
+    sheet: str | None
+    row: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}:{self.sheet or ''}:{self.row}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem worth a reader's attention; `source` is a place such as `file/sheet row 4`."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One component row as read: mapped fields (text) and the original cells by header."""
+
+    source: Source
+    fields: dict[str, str]
+    raw: dict[str, str]
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """What ingest found in one sheet: its header row, the column mapping and the lines read."""
+
+    name: str | None
+    header_row: int | None
+    mapping: dict[str, str]
+    lines: int
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """One input file with its hash and sheets."""
+
+    path: str
+    sha256: str
+    sheets: list[SheetInfo]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A string from the line that may be a part number, with where it was found."""
+
+    text: str
+    key: str
+    origin: str  # "part_number" | "marking" | "description"
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """A line's text taken apart: part-number candidates, makers named, date and lot codes."""
+
+    candidates: tuple[Candidate, ...]
+    makers_named: tuple[str, ...]
+    date_code: str | None
+    lot_codes: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A catalog entry a candidate reached."""
+
+    part: str
+    manufacturer: str
+    category: str
+    source: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a line was matched, explained: method, score 0-100, the entry hit and the runner-up."""
+
+    method: str
+    score: float
+    confidence: Confidence
+    manufacturer: str | None
+    catalog_part: str | None = None
+    category: str | None = None
+    runner_up: str | None = None
+    detail: str = ""
+    source: str | None = None
+    flags: tuple[str, ...] = ()
+    #: the text on the line that the match was made from
+    matched_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who made the part and where that company is based, on the chosen basis."""
+
+    company: str | None
+    company_id: str | None
+    owner: str | None
+    country: str | None
+    category: str | None
+    hs6: str | None
+    chpl_tier: str | None
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """A line from end to end: where it came from, what it says, what it matched and who made it."""
+
+    line: RawLine
+    parsed: ParsedLine
+    match: Match
+    attribution: Attribution
+    flags: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.line.source.id
+
+    @property
+    def quantity(self) -> int:
+        text = self.line.get("quantity").strip()
+        try:
+            value = int(float(text.replace(",", ".")))
+        except ValueError:
+            return 1
+        return value if value > 0 else 1
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    country: str | None
+    country_name: str
+    lines: int
+    quantity: int
+    companies: int
+    share: float
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    company: str | None
+    country: str | None
+    owner: str | None
+    lines: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    lines: int
+    quantity: int
+    resolved: int
+    unresolved: int
+    countries: int
+    companies: int
+    headline: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The counts a report is made of, for all lines or one sample."""
+
+    summary: Summary
+    by_country: list[CountryRow]
+    by_company: list[CompanyRow]
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    name: str
+    version: str
+    entries: int
+    sha256: str
+    as_of: str = ""
+
+
+@dataclass
+class Result:
+    """Everything one run produced; `report.to_json_dict` turns it into the result.json contract."""
+
+    inputs: list[InputInfo]
+    catalogs: list[CatalogInfo]
+    basis: Basis
+    generated_at: str
+    lines: list[LineResult]
+    breakdown: Breakdown
+    by_sample: list[tuple[str, Breakdown]]
+    issues: list[Issue] = field(default_factory=list)
+    as_of: str = ""
+    failed_inputs: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary:
+        return self.breakdown.summary

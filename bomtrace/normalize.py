@@ -1,0 +1,184 @@
+"""Normalize: part numbers, chip markings and maker names into comparable keys.
+
+One normaliser serves both sides: the catalog is indexed with the same `part_key` and `maker_key`
+that are applied to the spreadsheet, so a match never depends on which side was cleaned how.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from cleanco import basename
+
+from bomtrace import resources
+from bomtrace.models import Candidate, ParsedLine, RawLine
+
+# Cyrillic (and a few Greek) letters that look like Latin ones: a marking typed on a Ukrainian or
+# Russian keyboard often mixes them in ("АТМЕGА328Р").
+_LOOKALIKES = str.maketrans("АВСЕНІКМОРТХУЅЈЁΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "ABCEHIKMOPTXYSJEABEHIKMNOPTXYZ")
+
+# Packing and lead-free tails that never belong to the base part number, whoever the maker:
+# TI /NOPB, Linear #PBF #TR #TRPBF, ADI -REEL -REEL7 -RL7, Maxim + and +T, NXP ,118-style codes.
+_ORDERING_TAILS = re.compile(r"(/NOPB|#TRPBF|#PBF|#TR|-REEL7?|-RL7?|\+T?|,\d{3})$")
+_NOT_KEY = re.compile(r"[^A-Z0-9.]")
+
+
+def fold_lookalikes(text: str) -> str:
+    """Upper case with Cyrillic and Greek look-alike letters made Latin ('АТМЕGА' -> 'ATMEGA')."""
+    return text.upper().translate(_LOOKALIKES)
+
+
+def strip_ordering_tail(text: str) -> tuple[str, str]:
+    """Split off one packing/lead-free tail that no maker uses inside a base part number."""
+    folded = fold_lookalikes(text.strip())
+    found = _ORDERING_TAILS.search(folded)
+    if not found or found.start() < 3:
+        return folded, ""
+    return folded[: found.start()], found.group(1)
+
+
+def part_key(text: str) -> str:
+    """The comparable form of a part number: upper case, Latin letters, no spaces, dashes or tails.
+
+    Dots stay, because a number that differs is a different part (1.5SMC6.8CA is not 1.5SMC68CA).
+    """
+    base, _ = strip_ordering_tail(text)
+    key = _NOT_KEY.sub("", base)
+    return key.strip(".")
+
+
+# --- markings ------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[\s,;()\[\]{}\"'`«»]+")
+_DATE_HASH = re.compile(r"^#(\d{4})$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
+_VALUE_WITH_UNIT = re.compile(
+    r"^[\d.,]+(V|VDC|VAC|W|A|MA|UA|MAH|AH|HZ|KHZ|MHZ|GHZ|UF|NF|PF|F|OHM|K|KOHM|M|MM|CM|DB|DBM|C|BIT|BITS|MB|GB|KB|S|MS|PCS|X)$"
+)
+
+
+@lru_cache(maxsize=1)
+def marking_stopwords() -> frozenset[str]:
+    """Words with digits that are not part numbers (I2C, RS-232, DC/DC...), from data/stopwords.txt."""
+    text = resources.data_file("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(part_key(w) for w in text.split() if w and not w.startswith("#"))
+
+
+def looks_like_date_code(token: str) -> str | None:
+    """'#2116' or a lone '2116' read as year 21, week 16 -> '2116'; anything else -> None."""
+    hashed = _DATE_HASH.match(token)
+    digits = hashed.group(1) if hashed else token if _FOUR_DIGITS.match(token) else None
+    if digits is None:
+        return None
+    year, week = int(digits[:2]), int(digits[2:])
+    week_first, year_last = int(digits[:2]), int(digits[2:])
+    if (0 <= year <= 40 and 1 <= week <= 53) or (1 <= week_first <= 53 and 0 <= year_last <= 40):
+        return digits
+    return None
+
+
+def is_part_like(token: str) -> bool:
+    """A token worth looking up: letters and digits, three characters or more, not a value or a word."""
+    key = part_key(token)
+    if len(key) < 3 or key in marking_stopwords():
+        return False
+    if not any(c.isdigit() for c in key) or not any(c.isalpha() for c in key):
+        return False
+    return not _VALUE_WITH_UNIT.match(key)
+
+
+def split_marking(text: str) -> list[str]:
+    """The marking's tokens as printed, split on spaces and punctuation that never joins a part."""
+    return [t for t in _SPLIT.split(text) if t]
+
+
+def joined_pairs(tokens: list[str]) -> list[str]:
+    """Tokens that a space split apart: a short letter prefix and a number ('AD 9364BBCZ')."""
+    joined = []
+    for first, second in zip(tokens, tokens[1:]):
+        if first.isalpha() and 1 < len(first) <= 4 and second[:1].isdigit():
+            joined.append(first + second)
+    return joined
+
+
+def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None = None) -> ParsedLine:
+    """Take a line apart: part-number candidates (part number field first), makers named, codes."""
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+
+    def add(text: str, origin: str) -> None:
+        key = part_key(text)
+        if key and key not in seen:
+            seen.add(key)
+            candidates.append(Candidate(text, key, origin))
+
+    part_number = line.get("part_number")
+    if part_number:
+        add(part_number, "part_number")
+    date_code = line.get("date_code") or None
+    lots: list[str] = []
+    words: list[str] = []
+    makers: list[str] = []
+    for origin in ("marking", "description", "notes"):
+        tokens = split_marking(line.get(origin))
+        for token in joined_pairs(tokens):
+            add(token, origin)
+        for token in tokens:
+            code = looks_like_date_code(token)
+            if code and origin == "marking":
+                date_code = date_code or code
+            elif is_part_like(token) and origin != "notes":
+                add(token, origin)
+            elif token.isdigit() and len(token) >= 5:
+                lots.append(token)
+            elif token.isalpha():
+                words.append(token)
+        if keyword_lookup:
+            makers.extend(_makers_in(tokens, keyword_lookup))
+    return ParsedLine(tuple(candidates), tuple(dict.fromkeys(makers)), date_code, tuple(lots), tuple(words))
+
+
+def _makers_in(tokens: list[str], lookup: Callable[[str], str | None]) -> list[str]:
+    found = []
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size + 1):
+            maker = lookup(" ".join(tokens[i : i + size]))
+            if maker:
+                found.append(maker)
+    return found
+
+
+# --- maker names ---------------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def maker_key(name: str) -> str:
+    """A maker name's comparable form: transliterated, lower case, legal forms and punctuation gone."""
+    text = anyascii(name).replace("&", " and ")
+    text = _PUNCT.sub(" ", text)
+    text = " ".join(text.split())
+    for _ in range(2):
+        text = basename(text) or text
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class MakerName:
+    """A reported maker name taken apart: the company it names and any owner or alias in brackets."""
+
+    text: str
+    primary: str
+    bracketed: tuple[str, ...]
+
+
+def split_maker_name(text: str) -> MakerName:
+    """'International Rectifier (Infineon Technologies)' -> primary and bracketed names."""
+    bracketed = tuple(part.strip() for part in _BRACKETS.findall(text) if part.strip())
+    primary = " ".join(_BRACKETS.sub(" ", text).split()).strip(" -,;")
+    return MakerName(text, primary, bracketed)

@@ -1,0 +1,42 @@
+"""lines.csv: one row per line, UTF-8 with BOM so Excel shows Cyrillic, formula-looking cells defused."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from bomtrace.models import Result
+from bomtrace.report.files import atomic_write_bytes
+from bomtrace.report.jsonout import line_dict
+
+COLUMNS = ("id", "file", "sheet", "row", "sample", "module", "part_number", "marking", "date_code",
+           "manufacturer_reported", "company", "owner", "country", "category", "hs6", "confidence",
+           "method", "score", "catalog_part", "source", "detail", "flags")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> str:
+    """A cell a spreadsheet will show as text: a leading ' before = + - @ tab or CR (OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_rows(result: Result) -> list[list[str]]:
+    rows = []
+    for r in result.lines:
+        d = line_dict(r)
+        flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "score", "catalog_part",
+                                                                  "source", "detail")}}
+        flat["flags"] = ";".join(d["flags"])
+        rows.append([defuse(flat.get(column)) for column in COLUMNS])
+    return rows
+
+
+def write_lines_csv(result: Result, out: Path) -> Path:
+    """DIR/lines.csv."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(csv_rows(result))
+    return atomic_write_bytes(out / "lines.csv", buffer.getvalue().encode("utf-8-sig"))
