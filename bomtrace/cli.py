@@ -62,6 +62,12 @@ def _parse_maps(maps: list[str]) -> dict[str, str]:
         if not sep or not header.strip():
             raise typer.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
         mapping[header.strip()] = field.strip()
+    from bomtrace.ingest import parse_mapping
+
+    try:
+        parse_mapping(mapping)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--map") from None
     return mapping
 
 
@@ -118,8 +124,6 @@ def analyze(
             result = run(inputs, options, progress=progress)
     except BomtraceError as error:
         fail(error)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--map") from None
     for issue in result.issues:
         if issue.source.split("/")[0].split(" ")[0] in {Path(f).name for f in result.failed_inputs}:
             typer.echo(f"Error: {issue.message}", err=True)

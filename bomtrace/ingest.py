@@ -387,7 +387,7 @@ def _component_rows(file: str, table: Table, header_index: int, header_cells: li
         fields = {field: cells[i] for i, field in columns.items() if i < len(cells) and cells[i]}
         if not any(fields.get(f) for f in (*MATCHABLE_FIELDS, "description")):
             continue
-        if any(_TOTAL_ROW.match(cell) for cell in cells if cell) and not fields.get("part_number"):
+        if _TOTAL_ROW.match(next(cell for cell in cells if cell)):
             continue
         raw = {header_cells[i] or f"column {i + 1}": cells[i] for i in range(min(len(cells), len(header_cells)))
                if cells[i]}

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bomtrace.catalogs import Catalog, load_catalogs
+from bomtrace.models import RawLine, Source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "catalog-mini"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output (review the diff!).")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def mini() -> Catalog:
+    """A small catalog of real parts, independent of the shipped catalog's growth."""
+    return load_catalogs([MINI], shipped=False)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Catalog:
+    return load_catalogs()
+
+
+def raw(**fields: str) -> RawLine:
+    """A line with only the given fields, as if read from row 2 of t.csv."""
+    return RawLine(Source("t.csv", None, 2), dict(fields), dict(fields))
+
+
+@pytest.fixture
+def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
+    """Write a workbook: {sheet: rows}; merged ranges as {'sheet': ['A3:A5']}."""
+
+    def make(sheets: dict[str, Sequence[Sequence[object]]], name: str = "t.xlsx",
+             merged: dict[str, list[str]] | None = None) -> Path:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, rows in sheets.items():
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(list(row))
+            for cells in (merged or {}).get(title, []):
+                sheet.merge_cells(cells)
+        path = tmp_path / name
+        book.save(path)
+        return path
+
+    return make

@@ -1,0 +1,66 @@
+"""Aggregate: counts, shares, quantities, the unresolved row and the headline's wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from bomtrace.aggregate import breakdown, by_sample, headline, percent
+from bomtrace.models import (Attribution, CountryRow, LineResult, Match, ParsedLine, RawLine, Source)
+
+EMPTY = ParsedLine((), (), None, (), ())
+
+
+def line(country: str | None, company: str | None, quantity: str = "", sample: str = "") -> LineResult:
+    fields = {"quantity": quantity, "sample": sample}
+    attribution = Attribution(company, company and company.lower(), company, country, None, None, None)
+    confidence = "unresolved" if company is None else "confirmed"
+    return LineResult(RawLine(Source("t.csv", None, 2), fields, {}), EMPTY,
+                      Match("exact", 100.0, confidence, company), attribution)  # type: ignore[arg-type]
+
+
+def test_counts_shares_and_the_unresolved_row() -> None:
+    lines = [line("US", "TI", "2"), line("US", "ADI"), line("US", "TI"), line("CH", "ST", "4"),
+             line(None, None, "3")]
+    b = breakdown(lines)
+    assert (b.summary.lines, b.summary.quantity, b.summary.resolved, b.summary.unresolved) == (5, 11, 4, 1)
+    assert (b.summary.countries, b.summary.companies) == (2, 3)
+    assert [(r.country, r.lines, r.quantity, r.companies, r.share) for r in b.by_country] == [
+        ("US", 3, 4, 2, 0.6), ("CH", 1, 4, 1, 0.2), (None, 1, 3, 0, 0.2)]
+    assert [(r.company, r.lines, r.quantity) for r in b.by_company] == [
+        ("TI", 2, 3), ("ADI", 1, 1), ("ST", 1, 4), (None, 1, 3)]
+    assert b.summary.headline == "3 of 5 components (60%) were made by 2 companies based in the United States"
+
+
+def test_blank_or_bad_quantity_counts_as_one() -> None:
+    assert breakdown([line("US", "TI", ""), line("US", "TI", "x"), line("US", "TI", "0")]).summary.quantity == 3
+
+
+@pytest.mark.parametrize("part,whole,expected", [(41, 51, 80), (1, 8, 13), (1, 200, 1), (1, 3, 33),
+                                                 (2, 3, 67), (0, 5, 0), (0, 0, 0), (81, 200, 41)])
+def test_percent_rounds_half_up(part: int, whole: int, expected: int) -> None:
+    assert percent(part, whole) == expected
+
+
+def row(country: str | None, lines: int, companies: int) -> CountryRow:
+    return CountryRow(country, "", lines, lines, companies, 0.0)
+
+
+@pytest.mark.parametrize("rows,total,text", [
+    ([row("US", 41, 12), row(None, 10, 0)], 51,
+     "41 of 51 components (80%) were made by 12 companies based in the United States"),
+    ([row("JP", 1, 1)], 1, "1 of 1 component (100%) was made by 1 company based in Japan"),
+    ([row("CN", 2, 2), row("CH", 2, 1)], 4, "2 of 4 components (50%) were made by 1 company based in "
+     "Switzerland"),
+    ([row(None, 3, 0)], 3, "None of the 3 components could be attributed"),
+    ([], 0, "No components were read"),
+])
+def test_headline(rows: list[CountryRow], total: int, text: str) -> None:
+    assert headline(rows, total) == text
+
+
+def test_by_sample_only_with_two_samples_or_more() -> None:
+    assert by_sample([line("US", "TI", sample="A"), line("US", "TI", sample="A")]) == []
+    samples = by_sample([line("US", "TI", sample="A"), line("CH", "ST", sample="B"), line(None, None, sample="B")])
+    assert [(name, b.summary.lines, b.summary.headline) for name, b in samples] == [
+        ("A", 1, "1 of 1 component (100%) was made by 1 company based in the United States"),
+        ("B", 2, "1 of 2 components (50%) was made by 1 company based in Switzerland")]

@@ -1,0 +1,193 @@
+"""Ingest: headers in three languages under title rows, merged cells, CSV encodings, bad files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bomtrace.errors import InputTooLarge, NoPartColumn, UnreadableInput
+from bomtrace.ingest import Limits, field_for_header, read_input, read_inputs
+
+HEADERS = [
+    ("Part Number", "part_number"),
+    ("Mfr P/N", "part_number"),
+    ("Manufacturer Part Number", "part_number"),
+    ("MPN", "part_number"),
+    ("Marking", "marking"),
+    ("Name and marking", "marking"),
+    ("Найменування та маркування", "marking"),
+    ("Маркування", "marking"),
+    ("Маркировка", "marking"),
+    ("Наименование и маркировка", "marking"),
+    ("Виробник", "manufacturer"),
+    ("Производитель", "manufacturer"),
+    ("Manufacturer", "manufacturer"),
+    ("Mfr", "manufacturer"),
+    ("Наименование", "description"),
+    ("Найменування", "description"),
+    ("Description", "description"),
+    ("Кількість", "quantity"),
+    ("Количество", "quantity"),
+    ("Qty", "quantity"),
+    ("Зразок", "sample"),
+    ("Модуль", "module"),
+    ("Країна", "country"),
+    ("Страна производителя", "country"),
+    ("Date code", "date_code"),
+    ("Примітки", "notes"),
+    ("Reference designator", "refdes"),
+    ("  MARKING  ", "marking"),
+    ("Manufacturer (as reported)", "manufacturer"),
+    ("Colour", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("header,field", HEADERS, ids=[h or "(blank)" for h, _ in HEADERS])
+def test_header_synonyms_map_to_fields(header: str, field: str | None) -> None:
+    assert field_for_header(header) == field
+
+
+def test_header_found_under_title_rows_with_merged_sample(make_xlsx) -> None:
+    path = make_xlsx({"Розбір": [
+        ["ILLUSTRATIVE: not a real teardown"],
+        ["Звіт про компоненти"],
+        [],
+        ["Зразок", "Модуль", "Найменування та маркування", "Виробник", "Кількість"],
+        ["Зразок 1", "Автопілот", "CAN transceiver VP230", "Texas Instruments", 2],
+        [None, "Автопілот", "MCU STM32F405RGT6", "STMicroelectronics", None],
+        [None, "GNSS", "NEO-M8N", "u-blox", 1],
+    ]}, merged={"Розбір": ["A5:A7"]})
+    info, lines, issues = read_input(path)
+    assert issues == []
+    assert info.sheets[0].header_row == 4
+    assert [line.source.row for line in lines] == [5, 6, 7]
+    assert [line.get("sample") for line in lines] == ["Зразок 1"] * 3
+    assert lines[0].get("marking") == "CAN transceiver VP230"
+    assert lines[0].get("quantity") == "2"
+    assert lines[0].source.id == "t.xlsx:Розбір:5"
+
+
+def test_blank_repeated_header_and_total_rows_are_skipped(make_xlsx) -> None:
+    path = make_xlsx({"S": [
+        ["Part Number", "Manufacturer", "Qty"],
+        ["TPS54331", "Texas Instruments", 1],
+        [],
+        ["Part Number", "Manufacturer", "Qty"],
+        ["LM358", "", 2],
+        ["Total", "", 3],
+    ]})
+    _, lines, _ = read_input(path)
+    assert [line.get("part_number") for line in lines] == ["TPS54331", "LM358"]
+
+
+def test_sheet_without_part_column_is_skipped_with_an_issue(make_xlsx) -> None:
+    path = make_xlsx({"Notes": [["Photo", "Comment"], ["1.jpg", "board"]],
+                      "Parts": [["Marking", "Maker"], ["VP230", "TI"]]})
+    info, lines, issues = read_input(path)
+    assert len(lines) == 1
+    assert [(i.source, i.message) for i in issues] == [
+        ("t.xlsx/Notes", "Sheet skipped: no part number, marking or manufacturer column in its first rows")]
+    assert info.sheets[0].skipped
+
+
+def test_no_usable_sheet_is_an_error(make_xlsx) -> None:
+    path = make_xlsx({"Notes": [["Photo", "Comment"], ["1.jpg", "board"]]})
+    with pytest.raises(NoPartColumn) as caught:
+        read_input(path)
+    assert caught.value.message == ("No sheet with a part number, marking or manufacturer column in t.xlsx. "
+                                    "Check the header row, or name the columns with --map \"HEADER=part_number\".")
+
+
+def test_map_overrides_a_header(make_xlsx) -> None:
+    path = make_xlsx({"S": [["Позначка", "Хто"], ["VP230", "TI"]]})
+    _, lines, _ = read_input(path, mapping={"Позначка": "marking", "Хто": "manufacturer"})
+    assert lines[0].fields == {"marking": "VP230", "manufacturer": "TI"}
+
+
+def test_formulas_are_read_as_text_never_evaluated(make_xlsx) -> None:
+    path = make_xlsx({"S": [["Marking", "Manufacturer"], ['=HYPERLINK("http://x.invalid","VP230")', "TI"]]})
+    _, lines, _ = read_input(path)
+    assert lines[0].get("marking") == '=HYPERLINK("http://x.invalid","VP230")'
+
+
+def test_csv_cp1251_semicolon_with_line_numbers(tmp_path: Path) -> None:
+    text = "Маркування;Виробник\r\nVP230;Texas Instruments\r\n\"MCU\nSTM32F405RGT6\";ST\r\n"
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("cp1251"))
+    info, lines, _ = read_input(path)
+    assert [line.source.row for line in lines] == [2, 3]
+    assert lines[1].get("marking") == "MCU STM32F405RGT6"
+    assert lines[0].source.sheet is None
+    assert info.sheets[0].mapping == {"Маркування": "marking", "Виробник": "manufacturer"}
+
+
+def test_csv_utf8_bom(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("Part Number,Manufacturer\nTPS54331,TI\n".encode("utf-8-sig"))
+    _, lines, _ = read_input(path)
+    assert lines[0].fields == {"part_number": "TPS54331", "manufacturer": "TI"}
+
+
+def test_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text("Marking\tManufacturer\nVP230\tTI\n", encoding="utf-8")
+    _, lines, _ = read_input(path)
+    assert lines[0].get("marking") == "VP230"
+
+
+@pytest.mark.parametrize("name,data,error,message", [
+    ("t.xlsx", b"not a zip at all", UnreadableInput,
+     "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
+    ("t.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, UnreadableInput,
+     "Workbook is encrypted (password-protected) or in the old .xls format in t.xlsx. Remove the password, "
+     "or save it as .xlsx."),
+    ("t.pdf", b"%PDF-1.4", UnreadableInput,
+     "Unsupported file type '.pdf' in t.pdf. Save it as .xlsx, .xls, .ods, .csv or .tsv."),
+    ("t.csv", b"\x00\x01\x02binary", UnreadableInput,
+     "File is binary, not text in t.csv. Save it as CSV (UTF-8)."),
+])
+def test_bad_files_raise_one_line_errors(tmp_path: Path, name: str, data: bytes, error: type,
+                                          message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(error) as caught:
+        read_input(path)
+    assert caught.value.message == message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInput) as caught:
+        read_input(tmp_path / "gone.xlsx")
+    assert caught.value.message == "File not found in gone.xlsx. Check the path."
+
+
+def test_zip_bomb_is_refused_before_opening(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 30_000_000)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(InputTooLarge) as caught:
+        read_input(path)
+    assert "over the limits in bomb.xlsx" in caught.value.message
+
+
+def test_file_over_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"Marking\n" + b"VP230\n" * 1000)
+    with pytest.raises(InputTooLarge):
+        read_input(path, limits=Limits(max_file_bytes=1000))
+
+
+def test_a_bad_file_does_not_stop_the_good_ones(tmp_path: Path, make_xlsx) -> None:
+    good = make_xlsx({"S": [["Marking"], ["VP230"]]})
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"garbage")
+    result = read_inputs([bad, good])
+    assert len(result.lines) == 1
+    assert result.failed == [str(bad)]
+    assert result.issues[0].source == "bad.xlsx"
