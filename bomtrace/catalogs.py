@@ -466,7 +466,7 @@ def _alias_collisions(catalog: Catalog) -> list[str]:
                 problems.append(f"manufacturers: alias {name!r} of {maker.id!r} also names "
                                 f"{owners[key]!r}")
             owners.setdefault(key, maker.id)
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _ownership_problems(catalog: Catalog) -> list[str]:

@@ -75,6 +75,10 @@ def resolve_maker(name: str, catalog: Catalog, thresholds: Thresholds = DEFAULT)
         found = catalog.maker_by_key.get(maker_key(text)) or catalog.keyword_maker(text)
         if found:
             return MakerEvidence(found, "name", 100.0, name)
+    for text in parts.alternates:
+        found = catalog.maker_by_key.get(maker_key(text))
+        if found:
+            return MakerEvidence(found, "name", 100.0, name)
     for text in parts.bracketed:
         found = catalog.maker_by_key.get(maker_key(text))
         if found:

@@ -175,10 +175,17 @@ class MakerName:
     text: str
     primary: str
     bracketed: tuple[str, ...]
+    #: the primary name's parts when it joins two names ('EGmicro - Yijing ...', 'AptSemi/IR')
+    alternates: tuple[str, ...] = ()
+
+
+_JOINED_NAMES = re.compile(r"\s+[-–—]\s+|\s*/\s*")
 
 
 def split_maker_name(text: str) -> MakerName:
-    """'International Rectifier (Infineon Technologies)' -> primary and bracketed names."""
+    """'International Rectifier (Infineon Technologies)' -> primary and bracketed names;
+    'EGmicro - Yijing Microelectronics' -> alternates 'EGmicro' and 'Yijing Microelectronics'."""
     bracketed = tuple(part.strip() for part in _BRACKETS.findall(text) if part.strip())
     primary = " ".join(_BRACKETS.sub(" ", text).split()).strip(" -,;")
-    return MakerName(text, primary, bracketed)
+    pieces = tuple(p.strip() for p in _JOINED_NAMES.split(primary) if len(p.strip()) > 3)
+    return MakerName(text, primary, bracketed, pieces if len(pieces) > 1 else ())
