@@ -131,6 +131,9 @@ class Catalog:
     family_by_key: dict[str, Family] = field(default_factory=dict)
     family_lengths: list[int] = field(default_factory=list)
     maker_by_key: dict[str, str] = field(default_factory=dict)
+    #: part keys by (first characters, length): the fuzzy matcher's blocks
+    fuzzy_blocks: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    fuzzy_block_size: int = 3
     # where each family, part and keyword row was read: (table, key) -> "file:line"
     places: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -144,6 +147,10 @@ class Catalog:
                 by_marking[part_key(mark)].append(part)
         self.by_key, self.by_marking = dict(by_key), dict(by_marking)
         self.sorted_keys = sorted(self.by_key)
+        blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for key in self.sorted_keys:
+            blocks[(key[: self.fuzzy_block_size], len(key))].append(key)
+        self.fuzzy_blocks = dict(blocks)
         self.family_by_key = {f.key: f for f in self.families.values()}
         self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
         self.maker_by_key = {}
@@ -169,6 +176,14 @@ class Catalog:
             if length <= len(key) and key[:length] in self.family_by_key:
                 return self.family_by_key[key[:length]]
         return None
+
+    def fuzzy_block(self, key: str, spread: int) -> list[str]:
+        """Part keys sharing `key`'s first characters whose length is within `spread` of its own."""
+        start = key[: self.fuzzy_block_size]
+        found: list[str] = []
+        for length in range(len(key) - spread, len(key) + spread + 1):
+            found.extend(self.fuzzy_blocks.get((start, length), ()))
+        return found
 
     def keyword_maker(self, text: str) -> str | None:
         """The maker a brand or trade name in free text names, or None."""
@@ -226,14 +241,32 @@ def read_meta(folder: Path) -> dict[str, str]:
     return meta
 
 
-def load_catalogs(user_folders: Iterable[str | Path] = (), *, shipped: bool = True) -> Catalog:
-    """The shipped catalog with user catalogs layered over it; raises CatalogError on any problem."""
+def load_catalogs(user_folders: Iterable[str | Path] = (), *, shipped: bool = True,
+                  cache: bool = True) -> Catalog:
+    """The shipped catalog with user catalogs layered over it, from the index cache when its files are
+    unchanged; raises CatalogError on any problem."""
     folders = ([resources.catalogs_dir()] if shipped else []) + [Path(f) for f in user_folders]
-    catalog = Catalog()
-    problems: list[str] = []
     for folder in folders:
         if not folder.is_dir():
             raise CatalogError(f"Catalog folder not found: {folder}", fix="Check the --catalog path.")
+    if not cache:
+        return build_catalog(folders)
+    from bomtrace import __version__, catalog_cache
+
+    key = catalog_cache.cache_key(__version__, [f"{f.resolve()}:{folder_hash(f)}" for f in folders])
+    cached = catalog_cache.load(key)
+    if isinstance(cached, Catalog):
+        return cached
+    catalog = build_catalog(folders)
+    catalog_cache.save(key, catalog)
+    return catalog
+
+
+def build_catalog(folders: list[Path]) -> Catalog:
+    """Read, validate and index catalog folders, later folders winning."""
+    catalog = Catalog()
+    problems: list[str] = []
+    for folder in folders:
         merge_folder(catalog, folder, problems)
     problems.extend(check_references(catalog))
     if problems:

@@ -11,8 +11,8 @@ class Thresholds:
 
     #: rapidfuzz ratio a fuzzy part match needs (and only misread-like edits are allowed).
     fuzzy_min: float = 88.0
-    #: characters a fuzzy candidate must share with the query at the start (blocking).
-    fuzzy_block: int = 3
+    #: most characters a fuzzy candidate's length may differ from the query's (blocking).
+    fuzzy_spread: int = 2
     #: longest ordering suffix (package, temperature, reel) after a catalog part number.
     max_suffix: int = 8
     #: shortest catalog part number used as the base of a longer marking.

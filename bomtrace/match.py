@@ -227,7 +227,7 @@ def misread_like(a: str, b: str) -> bool:
 def _fuzzy(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
     if len(key) < t.min_truncated:
         return None
-    block = catalog.keys_starting_with(key[: t.fuzzy_block])
+    block = catalog.fuzzy_block(key, t.fuzzy_spread)
     if not block:
         return None
     for found, score, _ in process.extract(key, block, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min,

@@ -58,3 +58,11 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's index cache."""
+    import os
+
+    os.environ["BOMTRACE_CACHE_DIR"] = str(tmp_path_factory.mktemp("index-cache"))

@@ -1,0 +1,68 @@
+"""A compiled catalog index cached on disk, keyed by the hash of every catalog file it was built from.
+
+A second run loads the pickled index instead of re-reading and re-indexing the CSV tables. Any change
+to a catalog file changes the key, so a stale index is never used. The cache lives in the user's
+cache folder (BOMTRACE_CACHE_DIR overrides it; BOMTRACE_NO_CACHE=1 turns it off): it is our own
+output, never a file from elsewhere, which is why unpickling it is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+FORMAT = 2  # bump when the Catalog's indexed layout changes
+
+
+def cache_dir() -> Path | None:
+    """Where indexes are cached, or None when caching is off."""
+    if os.environ.get("BOMTRACE_NO_CACHE"):
+        return None
+    if os.environ.get("BOMTRACE_CACHE_DIR"):
+        return Path(os.environ["BOMTRACE_CACHE_DIR"])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("bomtrace"))
+
+
+def cache_key(version: str, folder_hashes: list[str]) -> str:
+    """One key for a tool version, an index format and the ordered folder hashes."""
+    digest = hashlib.sha256(f"{version}\0{FORMAT}".encode())
+    for value in folder_hashes:
+        digest.update(value.encode() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def load(key: str) -> Any | None:
+    """The cached object for `key`, or None if absent or unreadable (then it is rebuilt)."""
+    folder = cache_dir()
+    path = folder / f"index-{key}.pickle" if folder else None
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception as error:  # a truncated or old file: rebuild rather than fail
+        log.info("ignoring unreadable index cache %s (%s)", path, error)
+        return None
+
+
+def save(key: str, value: Any) -> None:
+    """Store `value` under `key` atomically; a read-only or full disk only costs the cache."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / f"index-{key}.pickle")
+    except OSError as error:
+        log.info("could not write index cache in %s (%s)", folder, error)
