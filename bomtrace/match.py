@@ -24,6 +24,8 @@ from bomtrace.models import Candidate, Confidence, Match, ParsedLine
 from bomtrace.normalize import maker_key, split_maker_name
 
 # Rank of each method: lower is stronger evidence.
+#: Methods that resolve a single catalog part (family and truncated resolve a maker, not a part).
+PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
 METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
                "family": 5, "fuzzy": 6}
 MISREADS = {"0": "OQD", "O": "0QD", "Q": "0O", "D": "0", "1": "IL", "I": "1L", "L": "1",

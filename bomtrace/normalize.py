@@ -27,9 +27,14 @@ _ORDERING_TAILS = re.compile(r"(/NOPB|#TRPBF|#PBF|#TR|-REEL7?|-RL7?|\+T?|,\d{3})
 _NOT_KEY = re.compile(r"[^A-Z0-9.]")
 
 
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+_MICRO = str.maketrans({"\u00b5": "u", "\u03bc": "u"})
+
+
 def fold_lookalikes(text: str) -> str:
-    """Upper case with Cyrillic and Greek look-alike letters made Latin ('АТМЕGА' -> 'ATMEGA')."""
-    return text.upper().translate(_LOOKALIKES)
+    """Upper case with Cyrillic and Greek look-alike letters made Latin ('АТМЕGА' -> 'ATMEGA'), the
+    micro sign read as U (µPD -> UPD) and every dash made a hyphen."""
+    return text.translate(_MICRO).upper().translate(_LOOKALIKES).translate(_DASHES)
 
 
 def strip_ordering_tail(text: str) -> tuple[str, str]:
@@ -57,7 +62,13 @@ _SPLIT = re.compile(r"[\s,;()\[\]{}\"'`«»]+")
 _DATE_HASH = re.compile(r"^#(\d{4})$")
 _FOUR_DIGITS = re.compile(r"^\d{4}$")
 _VALUE_WITH_UNIT = re.compile(
-    r"^[\d.,]+(V|VDC|VAC|W|A|MA|UA|MAH|AH|HZ|KHZ|MHZ|GHZ|UF|NF|PF|F|OHM|K|KOHM|M|MM|CM|DB|DBM|C|BIT|BITS|MB|GB|KB|S|MS|PCS|X)$"
+    r"^[\d.,]+(V|VDC|VAC|MV|KV|W|MW|KW|A|MA|UA|MAH|AH|HZ|KHZ|MHZ|GHZ|UF|NF|PF|F|UH|NH|MH|H|OHM|K|KOHM|M|MOHM|MM|CM"
+    r"|DB|DBM|DBI|C|BIT|BITS|MB|GB|KB|S|MS|US|NS|PCS|X|RPM|KG|G)$"
+)
+# Units as Ukrainian and Russian write them: В, Вт, А, мА, мкФ, нФ, пФ, Ом, кОм, Гц, мм, шт.
+_VALUE_WITH_CYRILLIC_UNIT = re.compile(
+    r"^[\d.,]+(в|вт|квт|а|ма|мка|мкф|нф|пф|ф|мкгн|мгн|гн|ом|ком|мом|гц|кгц|мгц|ггц|мм|см|ма.?г|ма.?ч|шт|дб)$",
+    re.IGNORECASE,
 )
 
 
@@ -83,6 +94,8 @@ def looks_like_date_code(token: str) -> str | None:
 
 def is_part_like(token: str) -> bool:
     """A token worth looking up: letters and digits, three characters or more, not a value or a word."""
+    if _VALUE_WITH_CYRILLIC_UNIT.match(token):
+        return False
     key = part_key(token)
     if len(key) < 3 or key in marking_stopwords():
         return False
@@ -100,7 +113,8 @@ def joined_pairs(tokens: list[str]) -> list[str]:
     """Tokens that a space split apart: a short letter prefix and a number ('AD 9364BBCZ')."""
     joined = []
     for first, second in zip(tokens, tokens[1:]):
-        if first.isalpha() and 1 < len(first) <= 4 and second[:1].isdigit():
+        if (first.isalpha() and 1 < len(first) <= 4 and second[:1].isdigit()
+                and not _VALUE_WITH_UNIT.match(part_key(second)) and not looks_like_date_code(second)):
             joined.append(first + second)
     return joined
 
@@ -158,14 +172,24 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
+@lru_cache(maxsize=1)
+def _leading_legal_forms() -> frozenset[str]:
+    """Legal forms written before the name (ООО «…», ТОВ «…»), transliterated, from data/."""
+    text = resources.data_file("leading_legal_forms.txt").read_text(encoding="utf-8")
+    return frozenset(anyascii(w).lower() for w in text.split() if not w.startswith("#"))
+
+
+@lru_cache(maxsize=65536)
 def maker_key(name: str) -> str:
     """A maker name's comparable form: transliterated, lower case, legal forms and punctuation gone."""
-    text = anyascii(name).replace("&", " and ")
-    text = _PUNCT.sub(" ", text)
-    text = " ".join(text.split())
+    text = " ".join(anyascii(name).split())
     for _ in range(2):
         text = basename(text) or text
-    return " ".join(text.lower().split())
+    text = _PUNCT.sub(" ", text.replace("&", " and ").replace(".", ""))
+    words = text.lower().split()
+    while len(words) > 1 and words[0] in _leading_legal_forms():
+        words = words[1:]
+    return " ".join(words)
 
 
 @dataclass(frozen=True)

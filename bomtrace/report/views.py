@@ -1,0 +1,164 @@
+"""What the reports show, computed once from a Result: review lists, grouped tables, dated parts.
+
+HTML and xlsx both read these; nothing here formats for one medium or the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bomtrace.countries import bare_name
+from bomtrace.models import CONFIDENCES, Breakdown, LineResult, Result
+from bomtrace.report.datecodes import DateReading, Standing, read_date_code, standing
+from bomtrace.catalogs import Restriction
+
+#: The method a line gets when a reviewer decided it.
+OVERRIDE = "override"
+_SAMPLE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
+
+
+def needs_review(r: LineResult) -> bool:
+    """A line needs review when no reviewer decided it and it is unresolved, possible or flagged."""
+    if r.match.method == OVERRIDE:
+        return False
+    return r.match.confidence in ("unresolved", "possible") or bool(r.flags)
+
+
+def review_reason(r: LineResult) -> str:
+    """Why a line is up for review: its confidence when low, then its flags."""
+    reasons = [r.match.confidence] if r.match.confidence in ("unresolved", "possible") else []
+    return ", ".join(reasons + [f.replace("_", " ") for f in r.flags])
+
+
+def review_order(lines: Sequence[LineResult]) -> list[LineResult]:
+    """Lines by how much they need a reviewer: unresolved, possible, flagged, then the rest; by id."""
+    rank = {c: i for i, c in enumerate(CONFIDENCES)}
+
+    def key(r: LineResult) -> tuple[int, int, int, str, int]:
+        s = r.line.source
+        return (0 if needs_review(r) else 1, -rank[r.match.confidence], 0 if r.flags else 1,
+                f"{s.file}\0{s.sheet or ''}", s.row)
+
+    return sorted(lines, key=key)
+
+
+def review_lines(result: Result) -> list[LineResult]:
+    """The lines that need review, most doubtful first."""
+    return [r for r in review_order(result.lines) if needs_review(r)]
+
+
+def override_lines(result: Result) -> list[LineResult]:
+    """The lines a reviewer decided, in input order."""
+    return [r for r in result.lines if r.match.method == OVERRIDE]
+
+
+def decision_of(r: LineResult) -> str:
+    """The review decision recorded on an overridden line (its `review:` flag), else ''."""
+    return next((f.split(":", 1)[1] for f in r.match.flags if f.startswith("review:")), "")
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Lines grouped by one field: counts and the countries they were attributed to."""
+
+    label: str
+    lines: int
+    quantity: int
+    resolved: int
+    countries: str
+
+
+def group_rows(result: Result, key: Callable[[LineResult], str | None], blank: str = "(none)"
+               ) -> list[GroupRow]:
+    """Lines grouped by `key` (blank as `blank`), most lines first, then by label."""
+    groups: dict[str, list[LineResult]] = defaultdict(list)
+    for r in result.lines:
+        groups[key(r) or blank].append(r)
+    rows = []
+    for label, members in groups.items():
+        countries = Counter(r.attribution.country for r in members if r.attribution.country)
+        shown = ", ".join(f"{bare_name(c)} {n}" for c, n in sorted(countries.items(),
+                                                                    key=lambda kv: (-kv[1], kv[0])))
+        rows.append(GroupRow(label, len(members), sum(r.quantity for r in members),
+                             sum(1 for r in members if r.attribution.country), shown))
+    return sorted(rows, key=lambda g: (-g.lines, g.label == blank, g.label))
+
+
+def by_module(result: Result) -> list[GroupRow]:
+    """Lines by the module (board, unit) the input names."""
+    return group_rows(result, lambda r: r.line.get("module"))
+
+
+def by_category(result: Result) -> list[GroupRow]:
+    """Lines by category, with its HS-6 code."""
+    return group_rows(result, lambda r: f"{r.attribution.category} (HS {r.attribution.hs6})"
+                      if r.attribution.category and r.attribution.hs6 else r.attribution.category)
+
+
+def by_tier(result: Result) -> list[GroupRow]:
+    """Lines by Common High Priority List tier; '(not listed)' when the HS-6 code is not on it."""
+    return group_rows(result, lambda r: f"Tier {r.attribution.chpl_tier}" if r.attribution.chpl_tier
+                      else None, blank="(not listed)")
+
+
+def module_country(result: Result) -> list[tuple[str, list[tuple[str | None, int]]]]:
+    """Per module (most lines first), the lines per country (None for unresolved), most first."""
+    table: dict[str, Counter[str | None]] = defaultdict(Counter)
+    for r in result.lines:
+        table[r.line.get("module") or "(none)"][r.attribution.country] += 1
+    modules = sorted(table, key=lambda m: (-sum(table[m].values()), m == "(none)", m))
+    return [(m, sorted(table[m].items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or "")))
+            for m in modules]
+
+
+def sample_date(name: str) -> str | None:
+    """The date a sample's name carries ('Shahed-136 2023-05' -> '2023-05'), else None."""
+    found = _SAMPLE_DATE.search(name)
+    return "-".join(g for g in found.groups() if g) if found else None
+
+
+def dated_samples(result: Result) -> list[tuple[str, str, Breakdown]]:
+    """(date, sample, breakdown) for samples whose names carry a date, by date; empty under two."""
+    dated = [(d, name, b) for name, b in result.by_sample if (d := sample_date(name))]
+    return sorted(dated, key=lambda t: (t[0], t[1])) if len(dated) >= 2 else []
+
+
+@dataclass(frozen=True)
+class DatedLine:
+    """A line whose date code could be read, and how it stands against the measures."""
+
+    line: LineResult
+    reading: DateReading
+    standing: Standing
+
+
+def dated_lines(result: Result, measures: Sequence[Restriction]) -> list[DatedLine]:
+    """Lines with a readable date code, earliest week first, then by id."""
+    dated = []
+    for r in result.lines:
+        reading = read_date_code(r.parsed.date_code, r.attribution.company_id)
+        if reading:
+            dated.append(DatedLine(r, reading, standing(reading, measures)))
+    return sorted(dated, key=lambda d: (d.reading.start, d.line.id))
+
+
+def undated_codes(result: Result) -> list[LineResult]:
+    """Lines with a date code that could not be read as a week."""
+    return [r for r in result.lines if r.parsed.date_code
+            and read_date_code(r.parsed.date_code, r.attribution.company_id) is None]
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure and how many dated lines were made after it took effect."""
+
+    measure: Restriction
+    after: int
+
+
+def measure_rows(measures: Sequence[Restriction], dated: Sequence[DatedLine]) -> list[MeasureRow]:
+    """Each measure, by date, with the count of dated lines whose week began after it took effect."""
+    return [MeasureRow(m, sum(1 for d in dated if m.date < d.reading.start.isoformat())) for m in measures]
