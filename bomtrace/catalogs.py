@@ -465,28 +465,37 @@ def check_references(catalog: Catalog) -> list[str]:
     for maker in makers.values():
         if maker.parent and maker.parent not in makers:
             problems.append(f"manufacturers: {maker.id}: parent {maker.parent!r} is not a manufacturer")
+    rows: list[str] = []
     for key, family in catalog.families.items():
         for maker_id in family.manufacturers:
             if maker_id not in makers:
-                problems.append(f"{place('families', key)}: column manufacturer: {maker_id!r} is not a "
+                rows.append(f"{place('families', key)}: column manufacturer: {maker_id!r} is not a "
                                 "manufacturer")
         if family.category not in catalog.categories:
-            problems.append(f"{place('families', key)}: column category: {family.category!r} is not a "
+            rows.append(f"{place('families', key)}: column category: {family.category!r} is not a "
                             "category")
     for (key, maker_id), part in catalog.parts.items():
         if maker_id not in makers:
-            problems.append(f"{place('parts', f'{key}|{maker_id}')}: column manufacturer: {maker_id!r} "
+            rows.append(f"{place('parts', f'{key}|{maker_id}')}: column manufacturer: {maker_id!r} "
                             "is not a manufacturer")
         if part.category not in catalog.categories:
-            problems.append(f"{place('parts', f'{key}|{maker_id}')}: column category: {part.category!r} "
+            rows.append(f"{place('parts', f'{key}|{maker_id}')}: column category: {part.category!r} "
                             "is not a category")
     for keyword, maker_id in catalog.keywords.items():
         if maker_id not in makers:
-            problems.append(f"{place('keywords', keyword)}: column manufacturer: {maker_id!r} is not a "
+            rows.append(f"{place('keywords', keyword)}: column manufacturer: {maker_id!r} is not a "
                             "manufacturer")
+    problems.extend(sorted(rows, key=_place_order))
     problems.extend(_alias_collisions(catalog))
     problems.extend(_ownership_problems(catalog))
     return problems
+
+
+def _place_order(problem: str) -> tuple[str, int, str]:
+    """Sort 'file:line: ...' problems by file, then line number."""
+    file, _, rest = problem.partition(":")
+    line, _, _ = rest.partition(":")
+    return (file, int(line) if line.isdigit() else 0, problem)
 
 
 def _alias_collisions(catalog: Catalog) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -44,11 +44,13 @@ class Evidence:
     parts: tuple[Part, ...] = ()
     family: Family | None = None
     detail: str = ""
+    #: an ambiguous family the part number belongs to: its makers may make this part too
+    shared_by: tuple[str, ...] = ()
 
     @property
     def makers(self) -> tuple[str, ...]:
         if self.parts:
-            return tuple(dict.fromkeys(p.manufacturer for p in self.parts))
+            return tuple(dict.fromkeys([*(p.manufacturer for p in self.parts), *self.shared_by]))
         return self.family.manufacturers if self.family else ()
 
     @property
@@ -103,7 +105,19 @@ def same_group(catalog: Catalog, a: str, b: str) -> bool:
 
 def evidence_for(candidate: Candidate, catalog: Catalog, thresholds: Thresholds = DEFAULT
                  ) -> Evidence | None:
-    """The strongest thing one candidate finds in the catalog, trying methods from strongest."""
+    """The strongest thing one candidate finds, with the makers of an ambiguous family it belongs to
+    (LM317 listed under one maker is still an LM part many makers make)."""
+    found = _strongest(candidate, catalog, thresholds)
+    if found is None or not found.parts or found.method == "marking-code":
+        return found
+    family = catalog.family_for(found.parts[0].key)
+    if family is None or not family.ambiguous:
+        return found
+    return replace(found, shared_by=family.manufacturers,
+                   detail=f"{found.detail} (prefix {family.prefix} is shared by several makers)")
+
+
+def _strongest(candidate: Candidate, catalog: Catalog, thresholds: Thresholds) -> Evidence | None:
     key = candidate.key
     for finder in (_exact, _marking_code, _base_part):
         found = finder(candidate, key, catalog, thresholds)

@@ -1,0 +1,130 @@
+"""Charts as inline SVG: horizontal bars and 100% stacked bars, no script, no fonts to fetch.
+
+Every label is escaped here (the SVG is handed to the template as Markup); long labels are cut
+with an ellipsis and keep their full text in a <title> tooltip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from bomtrace.countries import bare_name
+
+#: Colour-blind-safe colours (Okabe-Ito, then Tableau), one per leading country.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#4E79A7",
+           "#9C755F", "#76B7B2")
+OTHER_COLOUR = "#8c8c8c"
+UNRESOLVED_COLOUR = "#d9d9d9"
+WIDTH = 720
+LABEL_WIDTH = 210
+VALUE_WIDTH = 90
+BAR = 18
+GAP = 8
+CHAR = 6.6  # average width of a 12px sans-serif character, for cutting labels
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, value, colour and the text shown after it."""
+
+    label: str
+    value: float
+    colour: str
+    note: str = ""
+
+
+def cut(text: str, width: float) -> str:
+    """Text shortened with an ellipsis to fit `width` pixels at the chart's font size."""
+    most = max(4, int(width / CHAR))
+    return text if len(text) <= most else text[: most - 1] + "\u2026"
+
+
+def country_colours(codes: Sequence[str | None]) -> dict[str | None, str]:
+    """A colour per country in the given order (leading first); the rest grey; None light grey."""
+    colours: dict[str | None, str] = {None: UNRESOLVED_COLOUR}
+    named = [c for c in codes if c]
+    for i, code in enumerate(named):
+        colours[code] = PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR
+    return colours
+
+
+def _svg(height: float, title: str, body: list[str]) -> Markup:
+    head = (f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {WIDTH} '
+            f'{height:.0f}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _label(x: float, y: float, text: str, width: float, anchor: str = "end") -> str:
+    shown = cut(text, width)
+    tip = f"<title>{escape(text)}</title>" if shown != text else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="middle">'
+            f"{tip}{escape(shown)}</text>")
+
+
+def bar_chart(bars: Sequence[Bar], title: str) -> Markup:
+    """Horizontal bars scaled to the largest value, label on the left, note on the right."""
+    top = max((b.value for b in bars), default=0) or 1
+    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    body = []
+    for i, b in enumerate(bars):
+        y = GAP + i * (BAR + GAP)
+        width = max(1.0, span * b.value / top) if b.value else 0.0
+        body.append(_label(LABEL_WIDTH - 8, y + BAR / 2, b.label, LABEL_WIDTH - 12))
+        body.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR}" '
+                    f'fill="{b.colour}"><title>{escape(b.label)}: {escape(b.note)}</title></rect>')
+        body.append(f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR / 2:.1f}" '
+                    f'dominant-baseline="middle" class="note">{escape(b.note)}</text>')
+    return _svg(GAP + len(bars) * (BAR + GAP), title, body)
+
+
+def stacked_chart(rows: Sequence[tuple[str, Sequence[tuple[str | None, int]]]],
+                  colours: dict[str | None, str], title: str) -> Markup:
+    """One 100% bar per row, split by country (None = unresolved), with a legend underneath."""
+    span = WIDTH - LABEL_WIDTH - 50
+    body = []
+    for i, (label, parts) in enumerate(rows):
+        y = GAP + i * (BAR + GAP)
+        total = sum(n for _, n in parts) or 1
+        body.append(_label(LABEL_WIDTH - 8, y + BAR / 2, label, LABEL_WIDTH - 12))
+        x = float(LABEL_WIDTH)
+        for code, n in parts:
+            width = span * n / total
+            name = bare_name(code) if code else "Unresolved"
+            body.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR}" '
+                        f'fill="{colours.get(code, OTHER_COLOUR)}" stroke="#fff" stroke-width="0.5">'
+                        f"<title>{escape(label)}: {escape(name)} {n} of {total}</title></rect>")
+            x += width
+        body.append(f'<text x="{x + 6:.1f}" y="{y + BAR / 2:.1f}" dominant-baseline="middle" '
+                    f'class="note">{total}</text>')
+    height = GAP + len(rows) * (BAR + GAP)
+    legend, height = _legend(rows, colours, height)
+    return _svg(height, title, body + legend)
+
+
+def _legend(rows: Sequence[tuple[str, Sequence[tuple[str | None, int]]]], colours: dict[str | None, str],
+            y: float) -> tuple[list[str], float]:
+    """Legend swatches for the countries that appear, in colour order, wrapped across the width."""
+    present = {code for _, parts in rows for code, _ in parts}
+    order = [c for c in colours if c in present and c is not None] + ([None] if None in present else [])
+    body, x = [], float(LABEL_WIDTH)
+    y += 4
+    for code in order:
+        name = bare_name(code) if code else "Unresolved"
+        if colours.get(code, OTHER_COLOUR) == OTHER_COLOUR and code is not None:
+            continue
+        width = 16 + len(name) * CHAR + 14
+        if x + width > WIDTH:
+            x, y = float(LABEL_WIDTH), y + 18
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{colours.get(code)}"/>')
+        body.append(f'<text x="{x + 16:.1f}" y="{y + 6:.1f}" dominant-baseline="middle">'
+                    f"{escape(name)}</text>")
+        x += width
+    if any(colours.get(c) == OTHER_COLOUR for c in present if c is not None):
+        if x + 120 > WIDTH:
+            x, y = float(LABEL_WIDTH), y + 18
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{OTHER_COLOUR}"/>')
+        body.append(f'<text x="{x + 16:.1f}" y="{y + 6:.1f}" dominant-baseline="middle">Other</text>')
+    return body, y + 22

@@ -1,0 +1,156 @@
+"""report.html (and compare.html): one self-contained page from the jinja2 templates in templates/.
+
+Autoescape is on for every template, so every string from an input is escaped; charts are inline
+SVG built (and escaped) by bomtrace.report.charts; no script, no fonts, no request leaves the page.
+The web app reuses `environment()` and base.html (`{% block content %}`) for its own pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+from bomtrace import __version__, resources
+from bomtrace.aggregate import percent
+from bomtrace.catalogs import Restriction
+from bomtrace.config import DEFAULT, Thresholds
+from bomtrace.countries import bare_name, country_name
+from bomtrace.models import Result
+from bomtrace.report import views
+from bomtrace.report.charts import OTHER_COLOUR, Bar, bar_chart, country_colours, stacked_chart
+from bomtrace.report.datecodes import day_text, shipped_restrictions
+from bomtrace.report.files import atomic_write_bytes
+from bomtrace.report.jsonout import line_dict
+
+if TYPE_CHECKING:
+    from bomtrace.compare import Comparison
+
+#: How many companies the company chart shows before grouping the rest.
+TOP_COMPANIES = 15
+CAVEAT = ("A part found in a weapon shows that the part was there, not how it got there: it is no "
+          "finding that its maker, or anyone else, broke a rule.")
+BASIS_TEXT = {
+    "brand": "Each part counts under the headquarters country of the company named on the part or by the "
+             "source, as public reports count, even when a group has bought that company since.",
+    "owner": "Each part counts under the headquarters country of its maker's ultimate parent company, as "
+             "of the catalog's as-of date.",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The jinja2 environment over templates/: autoescape on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources.templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(country=bare_name, country_sentence=country_name, day=day_text, pct=_pct,
+                       num=_num)
+    env.globals.update(version=__version__)
+    return env
+
+
+def _pct(part: int, whole: int) -> str:
+    """A share as '41%', rounded half up like the headline."""
+    return f"{percent(part, whole)}%"
+
+
+def _num(value: float) -> str:
+    """A score without a needless '.0'."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def report_charts(result: Result) -> dict[str, Markup]:
+    """The report's charts by name: country, company, module x country, and sample dates if any."""
+    rows = result.breakdown.by_country
+    colours = country_colours([r.country for r in rows])
+    total = result.summary.lines
+    charts = {
+        "country": bar_chart([Bar(r.country_name if r.country else "Unresolved", r.lines,
+                                  colours.get(r.country, OTHER_COLOUR), f"{r.lines} \u00b7 {_pct(r.lines, total)}")
+                              for r in rows], "Lines by country"),
+        "company": bar_chart(_company_bars(result, colours), "Lines by company"),
+    }
+    modules = views.module_country(result)
+    if len(modules) > 1 or (modules and modules[0][0] != "(none)"):
+        charts["module"] = stacked_chart(modules, colours, "Lines by module and country")
+    dated = views.dated_samples(result)
+    if dated:
+        stacks = [(f"{date} \u00b7 {name}", [(r.country, r.lines) for r in b.by_country])
+                  for date, name, b in dated]
+        charts["samples"] = stacked_chart(stacks, colours, "Share by country over sample date")
+    return charts
+
+
+def _company_bars(result: Result, colours: dict[str | None, str]) -> list[Bar]:
+    """The leading companies, then the rest as one bar, then the unresolved lines."""
+    total = result.summary.lines
+    named = [r for r in result.breakdown.by_company if r.company]
+    bars = [Bar(r.company or "", r.lines, colours.get(r.country, OTHER_COLOUR),
+                f"{r.lines} \u00b7 {bare_name(r.country)}") for r in named[:TOP_COMPANIES]]
+    rest = named[TOP_COMPANIES:]
+    if rest:
+        lines = sum(r.lines for r in rest)
+        bars.append(Bar(f"{len(rest)} other companies", lines, OTHER_COLOUR, f"{lines} \u00b7 {_pct(lines, total)}"))
+    unresolved = total - sum(r.lines for r in named)
+    if unresolved:
+        bars.append(Bar("Unresolved", unresolved, colours[None], f"{unresolved} \u00b7 {_pct(unresolved, total)}"))
+    return bars
+
+
+def report_context(result: Result, measures: Sequence[Restriction], thresholds: Thresholds = DEFAULT
+                   ) -> dict[str, Any]:
+    """Everything report.html shows, computed from the result and the dated measures."""
+    dated = views.dated_lines(result, measures)
+    return {
+        "result": result,
+        "summary": result.summary,
+        "title": ", ".join(i.path for i in result.inputs) or "no input",
+        "caveat": CAVEAT,
+        "basis_text": BASIS_TEXT[result.basis],
+        "charts": report_charts(result),
+        "review": [(line_dict(r), views.review_reason(r)) for r in views.review_lines(result)],
+        "modules": views.by_module(result),
+        "categories": views.by_category(result),
+        "tiers": views.by_tier(result),
+        "dated": [(line_dict(d.line), d) for d in dated],
+        "undated": [line_dict(r) for r in views.undated_codes(result)],
+        "measures": views.measure_rows(measures, dated),
+        "lines": [line_dict(r) for r in result.lines],
+        "overrides": [(line_dict(r), views.decision_of(r)) for r in views.override_lines(result)],
+        "thresholds": thresholds.as_dict(),
+    }
+
+
+def render_report(result: Result, measures: Sequence[Restriction] | None = None,
+                  thresholds: Thresholds = DEFAULT) -> str:
+    """report.html as text; the measures default to the shipped catalog's when the result used it.
+
+    A Result does not record thresholds or measures: pass the ones the run used if not the defaults.
+    """
+    if measures is None:
+        measures = shipped_restrictions(c.name for c in result.catalogs)
+    return environment().get_template("report.html").render(report_context(result, measures, thresholds))
+
+
+def render_compare(comparison: Comparison) -> str:
+    """compare.html as text."""
+    colours = country_colours(comparison.countries)
+    stacks = [(t.name, sorted(t.by_country.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or "")))
+              for t in comparison.teardowns]
+    chart = stacked_chart(stacks, colours, "Share by country per teardown")
+    return environment().get_template("compare.html").render(comparison=comparison, chart=chart)
+
+
+def write_html(result: Result, out: Path) -> Path:
+    """DIR/report.html, UTF-8."""
+    return atomic_write_bytes(out / "report.html", render_report(result).encode("utf-8"))

@@ -1,0 +1,302 @@
+"""The case store: an embedded SQLite database (WAL) of cases, analysis versions, review decisions and
+an audit log. Every write is one transaction; a connection is opened per call, so threads share nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bomtrace.web.migrations import migrate
+
+Status = Literal["queued", "running", "done", "failed"]
+DECISIONS: tuple[str, ...] = ("accept", "reject", "set_maker", "set_part")
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case: one uploaded file and who sent it, with its latest analysis's status and headline."""
+
+    id: str
+    name: str
+    uploader: str
+    created_at: str
+    filename: str
+    sha256: str
+    size: int
+    status: Status
+    version: int
+    headline: str
+
+
+@dataclass(frozen=True)
+class AnalysisRecord:
+    """One analysis version of a case: what it was run with and what it found."""
+
+    id: int
+    case_id: str
+    version: int
+    status: Status
+    reason: str
+    requested_by: str
+    mapping: dict[str, str]
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    error: str | None
+    decisions_applied: int
+    catalogs: list[dict[str, Any]]
+    sheets: list[dict[str, Any]]
+    summary: dict[str, Any]
+    outputs: list[str]
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A reviewer's decision on one line, with a note, a name and a time."""
+
+    id: int
+    case_id: str
+    line_id: str
+    decision: str
+    value: str
+    note: str
+    reviewer: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry of the audit log."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    case_id: str | None
+    detail: dict[str, Any]
+
+
+_CASE_SELECT = """
+    SELECT c.*, a.status AS status, a.version AS version,
+           COALESCE((SELECT json_extract(d.summary, '$.headline') FROM analyses d
+                     WHERE d.case_id = c.id AND d.status = 'done' ORDER BY d.version DESC LIMIT 1), '')
+           AS headline
+    FROM cases c JOIN analyses a ON a.case_id = c.id
+    AND a.version = (SELECT MAX(version) FROM analyses WHERE case_id = c.id)
+"""
+
+
+class Store:
+    """The case database at `path`, created and migrated on open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with closing(self._connect()) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is stored, or none."""
+        with closing(self._connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with closing(self._connect()) as conn:
+            return conn.execute(sql, args).fetchall()
+
+    # --- cases ------------------------------------------------------------------------------------
+
+    def create_case(self, *, name: str, uploader: str, filename: str, sha256: str, size: int,
+                    now: str) -> CaseRecord:
+        """A new case with analysis version 1 queued, and its audit entry, in one transaction."""
+        case_id = secrets.token_hex(8)
+        with self._tx() as conn:
+            conn.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (case_id, name, uploader, now, filename, sha256, size))
+            _insert_analysis(conn, case_id, 1, "upload", uploader, {}, now)
+            _audit(conn, now, uploader, "case.create", case_id,
+                   {"name": name, "filename": filename, "sha256": sha256, "size": size})
+        case = self.case(case_id)
+        assert case is not None
+        return case
+
+    def cases(self) -> list[CaseRecord]:
+        """Every case, newest first."""
+        return [_case(row) for row in self._read(_CASE_SELECT + " ORDER BY c.created_at DESC, c.rowid DESC")]
+
+    def case(self, case_id: str) -> CaseRecord | None:
+        """One case, or None."""
+        rows = self._read(_CASE_SELECT + " WHERE c.id = ?", (case_id,))
+        return _case(rows[0]) if rows else None
+
+    def delete_case(self, case_id: str, actor: str, now: str) -> CaseRecord | None:
+        """Remove a case with its analyses and decisions; the audit log keeps what it was."""
+        case = self.case(case_id)
+        if case is None:
+            return None
+        with self._tx() as conn:
+            counts = {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE case_id = ?",
+                                          (case_id,)).fetchone()[0] for table in ("analyses", "decisions")}
+            if conn.execute("DELETE FROM cases WHERE id = ?", (case_id,)).rowcount == 0:
+                return None
+            _audit(conn, now, actor, "case.delete", case_id,
+                   {"name": case.name, "uploader": case.uploader, "filename": case.filename,
+                    "sha256": case.sha256, "created_at": case.created_at, **counts})
+        return case
+
+    def references(self) -> tuple[set[str], set[str]]:
+        """The file hashes and case ids the database refers to."""
+        rows = self._read("SELECT id, sha256 FROM cases")
+        return {row["sha256"] for row in rows}, {row["id"] for row in rows}
+
+    def hash_in_use(self, sha256: str) -> bool:
+        """Whether any case still refers to this stored file."""
+        return bool(self._read("SELECT 1 FROM cases WHERE sha256 = ? LIMIT 1", (sha256,)))
+
+    # --- analyses ---------------------------------------------------------------------------------
+
+    def analyses(self, case_id: str) -> list[AnalysisRecord]:
+        """Every analysis version of a case, newest first."""
+        rows = self._read("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC", (case_id,))
+        return [_analysis(row) for row in rows]
+
+    def analysis(self, case_id: str, version: int | None = None) -> AnalysisRecord | None:
+        """One version of a case's analysis (the latest when version is None), or None."""
+        if version is None:
+            rows = self._read("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
+                              (case_id,))
+        else:
+            rows = self._read("SELECT * FROM analyses WHERE case_id = ? AND version = ?", (case_id, version))
+        return _analysis(rows[0]) if rows else None
+
+    def request_analysis(self, case_id: str, *, reason: str, actor: str, now: str,
+                         mapping: Mapping[str, str] | None = None, coalesce: bool = False,
+                         ) -> AnalysisRecord | None:
+        """Queue a new analysis version (the latest mapping unless one is given); None for no case.
+
+        With `coalesce`, a version still queued is reused: it will pick up everything when it starts.
+        """
+        with self._tx() as conn:
+            latest = conn.execute("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
+                                  (case_id,)).fetchone()
+            if latest is None:
+                return None
+            if coalesce and latest["status"] == "queued":
+                return _analysis(latest)
+            used = json.loads(latest["mapping"]) if mapping is None else dict(mapping)
+            row = _insert_analysis(conn, case_id, latest["version"] + 1, reason, actor, used, now)
+            _audit(conn, now, actor, "analysis.request", case_id,
+                   {"version": row["version"], "reason": reason, "mapping": used})
+        return _analysis(row)
+
+    def claim_next(self, now: str) -> AnalysisRecord | None:
+        """Mark the oldest queued analysis running and return it, or None when none waits."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "UPDATE analyses SET status = 'running', started_at = ?, "
+                "decisions_applied = COALESCE((SELECT MAX(id) FROM decisions WHERE case_id = "
+                "analyses.case_id), 0) WHERE id = (SELECT id FROM analyses WHERE status = 'queued' "
+                "ORDER BY id LIMIT 1) RETURNING *", (now,)).fetchall()
+        return _analysis(row[0]) if row else None
+
+    def finish(self, analysis_id: int, now: str, *, catalogs: list[dict[str, Any]],
+               sheets: list[dict[str, Any]], summary: dict[str, Any], outputs: list[str]) -> bool:
+        """Mark a running analysis done with what it found; False when its case was deleted meanwhile."""
+        with self._tx() as conn:
+            return conn.execute(
+                "UPDATE analyses SET status = 'done', finished_at = ?, catalogs = ?, sheets = ?, "
+                "summary = ?, outputs = ?, error = NULL WHERE id = ? AND status = 'running'",
+                (now, _dump(catalogs), _dump(sheets), _dump(summary), _dump(outputs), analysis_id),
+            ).rowcount == 1
+
+    def fail(self, analysis_id: int, now: str, error: str) -> None:
+        """Mark a running analysis failed with a one-line reason."""
+        with self._tx() as conn:
+            conn.execute("UPDATE analyses SET status = 'failed', finished_at = ?, error = ? "
+                         "WHERE id = ? AND status = 'running'", (now, error, analysis_id))
+
+    def requeue_interrupted(self) -> int:
+        """Put analyses a crash left running back in the queue; returns how many."""
+        with self._tx() as conn:
+            return conn.execute("UPDATE analyses SET status = 'queued', started_at = NULL "
+                                "WHERE status = 'running'").rowcount
+
+    # --- decisions and audit ----------------------------------------------------------------------
+
+    def add_decision(self, case_id: str, *, line_id: str, decision: str, value: str, note: str,
+                     reviewer: str, now: str) -> DecisionRecord:
+        """Record a review decision and its audit entry."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "INSERT INTO decisions (case_id, line_id, decision, value, note, reviewer, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (case_id, line_id, decision, value, note, reviewer, now)).fetchall()[0]
+            _audit(conn, now, reviewer, "decision.add", case_id,
+                   {"decision_id": row["id"], "line_id": line_id, "decision": decision, "value": value})
+        return DecisionRecord(**dict(row))
+
+    def decisions(self, case_id: str, upto: int | None = None) -> list[DecisionRecord]:
+        """A case's decisions in the order made (those with id <= upto when given)."""
+        rows = self._read("SELECT * FROM decisions WHERE case_id = ? AND id <= ? ORDER BY id",
+                          (case_id, upto if upto is not None else 2**62))
+        return [DecisionRecord(**dict(row)) for row in rows]
+
+    def audit(self, case_id: str | None = None) -> list[AuditRecord]:
+        """The audit log, oldest first (one case's entries when case_id is given)."""
+        sql, args = "SELECT * FROM audit ORDER BY id", ()
+        if case_id is not None:
+            sql, args = "SELECT * FROM audit WHERE case_id = ? ORDER BY id", (case_id,)
+        return [AuditRecord(row["id"], row["at"], row["actor"], row["action"], row["case_id"],
+                            json.loads(row["detail"])) for row in self._read(sql, args)]
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _insert_analysis(conn: sqlite3.Connection, case_id: str, version: int, reason: str, actor: str,
+                     mapping: Mapping[str, str], now: str) -> sqlite3.Row:
+    row: sqlite3.Row = conn.execute(
+        "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, created_at) "
+        "VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *",
+        (case_id, version, reason, actor, _dump(mapping), now)).fetchall()[0]
+    return row
+
+
+def _audit(conn: sqlite3.Connection, now: str, actor: str, action: str, case_id: str | None,
+           detail: Mapping[str, Any]) -> None:
+    conn.execute("INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)",
+                 (now, actor, action, case_id, _dump(detail)))
+
+
+def _case(row: sqlite3.Row) -> CaseRecord:
+    return CaseRecord(row["id"], row["name"], row["uploader"], row["created_at"], row["filename"],
+                      row["sha256"], row["size"], row["status"], row["version"], row["headline"])
+
+
+def _analysis(row: sqlite3.Row) -> AnalysisRecord:
+    data = dict(row)
+    for key in ("mapping", "catalogs", "sheets", "summary", "outputs"):
+        data[key] = json.loads(data[key])
+    return AnalysisRecord(**data)

@@ -1,0 +1,94 @@
+"""Uploads: streamed to a scratch file with a size cap, then checked (type, zip size, readability)
+before anything is stored. A refused upload leaves nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from starlette.concurrency import run_in_threadpool
+
+from bomtrace.errors import InputError, UnreadableInput
+from bomtrace.ingest import EXCEL_SUFFIXES, SUPPORTED_SUFFIXES, Limits, check_zip_size, read_input
+from bomtrace.web.problems import Problem, input_problem
+
+CHUNK = 1024 * 1024
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+class Readable(Protocol):
+    """What an upload offers: a file name and async reads (Starlette's UploadFile)."""
+
+    filename: str | None
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed every check, waiting in scratch to be stored."""
+
+    path: Path
+    filename: str
+    sha256: str
+    size: int
+
+
+def safe_filename(name: str | None) -> str:
+    """The base name of an uploaded file, without path parts or control characters, at most 120 long."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = _UNSAFE.sub("_", base).strip(" ._") or "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if dot and len(base) > 120:
+        base = stem[: 119 - len(suffix)] + "." + suffix
+    return base[:120]
+
+
+def check_type(filename: str) -> None:
+    """415 unless the name ends in a suffix the CLI reads."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise Problem(415, f"Unsupported file type {suffix or '(none)'!r} in {filename}. "
+                           f"Upload a teardown spreadsheet: {kinds}.")
+
+
+async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limits) -> Checked:
+    """Stream an upload into `scratch`, then check it; raises Problem (and removes scratch) if refused."""
+    try:
+        filename = safe_filename(upload.filename)
+        check_type(filename)
+        path = scratch / filename
+        digest, size = hashlib.sha256(), 0
+        with path.open("wb") as out:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise Problem(413, f"File is over the {max_bytes / 1_048_576:.0f} MB upload limit in "
+                                       f"{filename}. Split it into smaller files.")
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise Problem(422, f"File is empty in {filename}. Pick the teardown spreadsheet again.")
+        await run_in_threadpool(check_readable, path, limits)
+        return Checked(path, filename, digest.hexdigest(), size)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def check_readable(path: Path, limits: Limits) -> None:
+    """Refuse a zip bomb, a corrupt workbook or a file without a part/marking/manufacturer column."""
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES | {".ods"}:
+            check_zip_size(path.name, path.read_bytes(), limits)
+        read_input(path, limits=limits)
+    except InputError as error:
+        raise input_problem(error) from None
+    except Exception as error:  # a reader library failing in a way ingest did not foresee
+        raise input_problem(UnreadableInput(f"File cannot be read ({type(error).__name__})", path.name,
+                                            "Open and save it again, or save it as .xlsx.")) from None

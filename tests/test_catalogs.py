@@ -1,0 +1,133 @@
+"""The shipped catalogs: valid, unique, consistent, sourced; user catalogs layer over them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bomtrace import resources
+from bomtrace.catalogs import TABLES, Catalog, load_catalogs, table_files, validate_folder
+from bomtrace.countries import is_country
+from bomtrace.errors import CatalogError
+from bomtrace.normalize import maker_key
+from tests.conftest import MINI
+
+SHIPPED = resources.catalogs_dir()
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    found = []
+    for path in table_files(SHIPPED, table):
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            assert tuple(reader.fieldnames or ()) == TABLES[table], path.name
+            found.extend(reader)
+    return found
+
+
+def test_shipped_catalog_validates() -> None:
+    assert validate_folder(SHIPPED) == []
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_row_has_a_source(table: str) -> None:
+    missing = [r for r in rows(table) if not (r.get("source") or "").strip()]
+    assert missing == []
+
+
+def test_manufacturer_ids_unique_and_countries_iso() -> None:
+    makers = rows("manufacturers")
+    assert [i for i, n in Counter(r["id"] for r in makers).items() if n > 1] == []
+    assert [r["id"] for r in makers if not is_country(r["country"])] == []
+
+
+def test_no_name_or_alias_names_two_makers() -> None:
+    owners: dict[str, set[str]] = {}
+    for r in rows("manufacturers"):
+        for name in [r["name"], *r["aliases"].split("|")]:
+            if name.strip():
+                owners.setdefault(maker_key(name), set()).add(r["id"])
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_ownership_dates_iso_and_in_order(shipped: Catalog) -> None:
+    for maker, events in shipped.ownership.items():
+        dates = [dt.date.fromisoformat(e.date) for e in events]
+        assert dates == sorted(dates), maker
+
+
+def test_parent_agrees_with_latest_acquisition(shipped: Catalog) -> None:
+    """A maker's parent is the company named by its latest acquired_by/merged_into event."""
+    disagree = []
+    for maker_id, events in shipped.ownership.items():
+        owning = [e for e in events if e.event in ("acquired_by", "merged_into")]
+        later_sale = any(e.event == "majority_sold_to" and owning and e.date > owning[-1].date for e in events)
+        if owning and not later_sale and shipped.manufacturers[maker_id].parent != owning[-1].other:
+            disagree.append((maker_id, shipped.manufacturers[maker_id].parent, owning[-1].other))
+    assert disagree == []
+
+
+def test_families_and_parts_name_existing_makers_and_categories(shipped: Catalog) -> None:
+    for family in shipped.families.values():
+        assert set(family.manufacturers) <= set(shipped.manufacturers), family.prefix
+        assert family.category in shipped.categories, family.prefix
+    for part in shipped.parts.values():
+        assert part.manufacturer in shipped.manufacturers, part.part_number
+        assert part.category in shipped.categories, part.part_number
+
+
+def test_every_category_has_an_hs6(shipped: Catalog) -> None:
+    assert [c for c in shipped.categories.values() if not re.fullmatch(r"\d{6}", c.hs6)] == []
+
+
+def test_prefixes_shared_by_several_makers_are_ambiguous(shipped: Catalog) -> None:
+    assert [f.prefix for f in shipped.families.values() if len(f.manufacturers) > 1 and not f.ambiguous] == []
+
+
+def test_chpl_tiers_are_the_published_ones(shipped: Catalog) -> None:
+    assert set(shipped.chpl.values()) <= {"1", "2", "3.A", "3.B", "4.A", "4.B"}
+    assert len(shipped.chpl) == 50
+
+
+def test_user_catalog_rows_win(tmp_path: Path) -> None:
+    (tmp_path / "manufacturers.csv").write_text(
+        "id,name,aliases,country,domain,parent,source\n"
+        "texas-instruments,Texas Instruments,TI,JP,,,a test override\n", encoding="utf-8")
+    catalog = load_catalogs([tmp_path], cache=False)
+    assert catalog.manufacturers["texas-instruments"].country == "JP"
+    assert [c.name for c in catalog.infos][-1] == tmp_path.name
+
+
+def test_index_cache_is_invalidated_when_a_file_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    path = folder / "parts.csv"
+    path.write_text("part_number,manufacturer,category,description,markings,source\n"
+                    "TPS5450,texas-instruments,power-ic,,,https://www.ti.com/product/TPS5450\n",
+                    encoding="utf-8")
+    first = load_catalogs([MINI, folder], shipped=False)
+    assert "TPS5450" in first.by_key
+    path.write_text(path.read_text(encoding="utf-8").replace("TPS5450", "TPS5430"), encoding="utf-8")
+    second = load_catalogs([MINI, folder], shipped=False)
+    assert "TPS5430" in second.by_key and "TPS5450" not in second.by_key
+
+
+def test_bad_user_catalog_problems_name_file_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "parts.csv").write_text(
+        "part_number,manufacturer,category,description,markings,source\n"
+        "TPS54331,nobody-inc,power-ic,,,basis\n"
+        "TPS5430,texas-instruments,no-such-category,,,basis\n", encoding="utf-8")
+    (tmp_path / "keywords.csv").write_text("keyword,manufacturer\nXILINX,xilinx\n", encoding="utf-8")
+    problems = validate_folder(tmp_path, with_shipped=True)
+    assert problems == [
+        "keywords.csv:1: missing column(s) kind, source",
+        "parts.csv:2: column manufacturer: 'nobody-inc' is not a manufacturer",
+        "parts.csv:3: column category: 'no-such-category' is not a category",
+    ]
+    with pytest.raises(CatalogError):
+        load_catalogs([tmp_path], cache=False)
