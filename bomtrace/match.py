@@ -226,7 +226,8 @@ def _family(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> 
 def misread_like(a: str, b: str) -> bool:
     """True when every edit between two keys could be a marking misread: no digit changed to another
     digit, no digit or dot added or dropped."""
-    for op, i, j in Levenshtein.editops(a, b):
+    for edit in Levenshtein.editops(a, b):
+        op, i, j = edit.tag, edit.src_pos, edit.dest_pos
         if op == "replace":
             x, y = a[i], b[j]
             if x.isdigit() and y.isdigit():
