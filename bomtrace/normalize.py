@@ -182,10 +182,11 @@ def _leading_legal_forms() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def maker_key(name: str) -> str:
     """A maker name's comparable form: transliterated, lower case, legal forms and punctuation gone."""
-    text = " ".join(anyascii(name).split())
+    text = " ".join(re.sub(r"([,;])(?=\S)", r"\1 ", anyascii(name)).split())
     for _ in range(2):
         text = basename(text) or text
     text = _PUNCT.sub(" ", text.replace("&", " and ").replace(".", ""))
+    text = basename(text) or text
     words = text.lower().split()
     while len(words) > 1 and words[0] in _leading_legal_forms():
         words = words[1:]
