@@ -110,11 +110,15 @@ def split_marking(text: str) -> list[str]:
 
 
 def joined_pairs(tokens: list[str]) -> list[str]:
-    """Tokens that a space split apart: a short letter prefix and a number ('AD 9364BBCZ')."""
+    """Tokens that a space split apart: a short letter prefix and a number ('AD 9364BBCZ'), or a
+    longer one and a short number ('ATMEGA 64'); never a value with a unit or a date code."""
     joined = []
     for first, second in zip(tokens, tokens[1:]):
-        if (first.isalpha() and 1 < len(first) <= 4 and second[:1].isdigit()
-                and not _VALUE_WITH_UNIT.match(part_key(second)) and not looks_like_date_code(second)):
+        if not (first.isalpha() and second[:1].isdigit()) or looks_like_date_code(second):
+            continue
+        if _VALUE_WITH_UNIT.match(part_key(second)):
+            continue
+        if 1 < len(first) <= 4 or (len(first) <= 6 and second.isdigit() and len(second) <= 3):
             joined.append(first + second)
     return joined
 
