@@ -1,0 +1,44 @@
+"""result.json follows its shipped JSON Schema (schema_version 1), and keeps input text exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from bomtrace import resources
+from bomtrace.catalogs import Catalog
+from bomtrace.pipeline import Options, run
+from bomtrace.report import to_json_dict, write_outputs
+
+
+def result_for(tmp_path: Path, mini: Catalog, text: str) -> dict:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    return to_json_dict(run([path], Options(generated_at="2026-01-01T00:00:00+00:00"), catalog=mini))
+
+
+def test_result_validates_against_schema(tmp_path: Path, mini: Catalog) -> None:
+    schema = json.loads(resources.data_file("result.schema.json").read_text(encoding="utf-8"))
+    data = result_for(tmp_path, mini, "Sample,Marking,Manufacturer,Country\nA,VP230,TI,US\nA,LM358,,\n"
+                                      "B,STM32F405RGT6,,CH\nB,Capacitor,Acme,\n")
+    jsonschema.validate(data, schema)
+    assert [s["sample"] for s in data["by_sample"]] == ["A", "B"]
+    assert data["lines"][0]["source"] == {"file": "t.csv", "sheet": None, "row": 2}
+    assert data["lines"][0]["id"] == "t.csv::2"
+
+
+def test_result_keeps_crafted_cells_exact_and_csv_defuses_them(tmp_path: Path, mini: Catalog) -> None:
+    crafted = '=HYPERLINK("http://x.invalid","VP230")'
+    path = tmp_path / "t.csv"
+    path.write_text(f'Marking,Manufacturer\n"{crafted.replace(chr(34), chr(34) * 2)}",<script>x</script>\n'
+                    "+cmd|' /C calc'!A0,@SUM(1)\n", encoding="utf-8")
+    result = run([path], Options(generated_at="2026-01-01T00:00:00+00:00"), catalog=mini)
+    data = to_json_dict(result)
+    assert data["lines"][0]["marking"] == crafted
+    assert data["lines"][0]["manufacturer_reported"] == "<script>x</script>"
+    write_outputs(result, tmp_path / "out", ["csv"])
+    text = (tmp_path / "out" / "lines.csv").read_bytes().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+cmd" in text and "'@SUM(1)" in text
+    assert ",=HYPERLINK" not in text and ",+cmd" not in text
