@@ -275,6 +275,7 @@ def build_catalog(folders: list[Path]) -> Catalog:
             problems,
             "Run `bomtrace catalog validate` on it and fix the rows it names.",
         )
+    catalog.places.clear()  # only needed to name rows in problems; large for big catalogs
     catalog.build_indexes()
     return catalog
 

@@ -316,6 +316,8 @@ def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence 
     if named is not None and company != part_maker:
         detail += (f"; a {catalog.manufacturers[part_maker].name} part, the source names "
                    f"{catalog.manufacturers[company].name} (same group)")
+    elif named is not None and named.how == "keyword":
+        detail += f"; the marking names {catalog.manufacturers[company].name}"
     elif named is not None:
         detail += f"; maker {catalog.manufacturers[company].name} agrees"
     return Match(top.method, top.score, confidence, company, catalog_part=_part_label(top),
