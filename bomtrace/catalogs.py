@@ -20,7 +20,7 @@ from pathlib import Path
 from bomtrace import resources
 from bomtrace.errors import CatalogError
 from bomtrace.models import CatalogInfo
-from bomtrace.normalize import maker_key, part_key
+from bomtrace.normalize import fold_lookalikes, maker_key, part_key
 
 TABLES: dict[str, tuple[str, ...]] = {
     "manufacturers": ("id", "name", "aliases", "country", "domain", "parent", "source"),
@@ -170,11 +170,18 @@ class Catalog:
             found.append(key)
         return found
 
-    def family_for(self, key: str) -> Family | None:
-        """The family with the longest prefix that `key` starts with."""
+    def family_for(self, key: str, text: str | None = None) -> Family | None:
+        """The family with the longest prefix that `key` starts with. A prefix that ends in a dash
+        ('BN-', 'M80-') also needs the dash in the printed `text`: BNX023 is not a BN- part."""
+        printed = dashed_form(text) if text is not None else None
         for length in self.family_lengths:
-            if length <= len(key) and key[:length] in self.family_by_key:
-                return self.family_by_key[key[:length]]
+            family = self.family_by_key.get(key[:length]) if length <= len(key) else None
+            if family is None:
+                continue
+            if printed is not None and family.prefix.endswith("-") and not printed.startswith(
+                    dashed_form(family.prefix)):
+                continue
+            return family
         return None
 
     def fuzzy_block(self, key: str, spread: int) -> list[str]:
@@ -204,6 +211,12 @@ class Catalog:
 
 
 # --- loading -------------------------------------------------------------------------------------
+
+def dashed_form(text: str) -> str:
+    """A part number as printed, for dash checks: look-alikes folded, only letters, digits, dots and
+    dashes kept."""
+    return re.sub(r"[^A-Z0-9.\-]", "", fold_lookalikes(text))
+
 
 def table_files(folder: Path, table: str) -> list[Path]:
     """`table.csv` and `table.<anything>.csv` in a folder, sorted."""

@@ -110,7 +110,7 @@ def evidence_for(candidate: Candidate, catalog: Catalog, thresholds: Thresholds 
     found = _strongest(candidate, catalog, thresholds)
     if found is None or not found.parts or found.method == "marking-code":
         return found
-    family = catalog.family_for(found.parts[0].key)
+    family = catalog.family_for(found.parts[0].key, found.parts[0].part_number)
     if family is None or not family.ambiguous:
         return found
     return replace(found, shared_by=family.manufacturers,
@@ -215,7 +215,7 @@ def _truncated(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) 
 
 
 def _family(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
-    family = catalog.family_for(key)
+    family = catalog.family_for(key, candidate.text)
     if family is None:
         return None
     kind = "shared by several makers" if family.ambiguous else family.series or family.category

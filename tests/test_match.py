@@ -78,6 +78,12 @@ CASES = [
      "a number that differs is a different part: 6.8 is not 68"),
     ({"part_number": "1.5SMC6.8CA"}, "exact", "confirmed", "littelfuse", (), "dots are kept in keys"),
     ({"part_number": "NEO-M8N-0-10"}, "base-part", "probable", "u-blox", (), "u-blox ordering code"),
+    ({"part_number": "NEOM8Q"}, "family", "probable", "u-blox", (),
+     "a dash inside a family prefix may be left out (NEOM8Q is a NEO-M8 part)"),
+    ({"part_number": "HS-5085MG"}, "family", "possible", "hitec", (),
+     "a prefix ending in a dash matches the printed dash"),
+    ({"part_number": "HSM7990"}, "none", "unresolved", None, (),
+     "a prefix ending in a dash needs the dash: HSM7990 is not an HS- part"),
 ]
 
 
