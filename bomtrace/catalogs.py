@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bomtrace import resources
 from bomtrace.errors import CatalogError
-from bomtrace.models import CatalogInfo
+from bomtrace.models import CatalogInfo, Restriction
 from bomtrace.normalize import fold_lookalikes, maker_key, part_key
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -86,15 +86,6 @@ class Category:
     category: str
     hs6: str
     label: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Restriction:
-    date: str
-    jurisdiction: str
-    measure: str
-    targets: tuple[str, ...]
     source: str
 
 

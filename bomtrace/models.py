@@ -197,6 +197,17 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Restriction:
+    """A dated export-control measure, from the catalog's restrictions table."""
+
+    date: str
+    jurisdiction: str
+    measure: str
+    targets: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class CatalogInfo:
     name: str
     version: str
@@ -219,6 +230,10 @@ class Result:
     issues: list[Issue] = field(default_factory=list)
     as_of: str = ""
     failed_inputs: list[str] = field(default_factory=list)
+    #: the dated measures of the catalogs the run used, for reading date codes against
+    restrictions: list[Restriction] = field(default_factory=list)
+    #: the matching thresholds the run used (bomtrace.config.Thresholds.as_dict())
+    thresholds: dict[str, float | int] = field(default_factory=dict)
 
     @property
     def summary(self) -> Summary:

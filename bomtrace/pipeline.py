@@ -31,13 +31,15 @@ class Options:
     sheets: tuple[str, ...] = ()
     mapping: Mapping[str, str] = field(default_factory=dict)
     thresholds: Thresholds = DEFAULT
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     #: ISO timestamp written into the result; the current time when None.
     generated_at: str | None = None
+    #: A filled Review sheet, CSV or YAML of review decisions to apply (bomtrace.review).
+    overrides: str | None = None
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def analyze_line(line: RawLine, catalog: Catalog, options: Options = Options()) -> LineResult:
@@ -67,12 +69,16 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), *, catalog: 
         progress: Progress | None = None) -> Result:
     """Ingest every input, analyse every line and aggregate; failed inputs are listed, not raised.
 
-    Raises CatalogError for an invalid catalog (nothing can be trusted then).
+    Raises CatalogError for an invalid catalog (nothing can be trusted then), and OverridesError for
+    an overrides file that cannot be read (checked before any line is matched).
     """
+    from bomtrace import review
+
+    decisions = review.read_decisions(options.overrides) if options.overrides else None
     catalog = catalog or load_catalogs(options.catalogs)
     ingested = read_inputs(inputs, mapping=options.mapping, sheets=options.sheets, limits=options.limits)
     results = analyze_lines(ingested.lines, catalog, options, progress)
-    return Result(
+    result = Result(
         inputs=ingested.inputs,
         catalogs=catalog.infos,
         basis=options.basis,
@@ -83,4 +89,9 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), *, catalog: 
         issues=ingested.issues,
         as_of=catalog.as_of,
         failed_inputs=ingested.failed,
+        restrictions=list(catalog.restrictions),
+        thresholds=options.thresholds.as_dict(),
     )
+    if decisions is None:
+        return result
+    return review.apply_overrides(result, decisions, catalog, options.thresholds)

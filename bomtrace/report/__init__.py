@@ -7,13 +7,17 @@ from pathlib import Path
 
 from bomtrace.models import Result
 from bomtrace.report.csvout import write_lines_csv
+from bomtrace.report.html import write_html
 from bomtrace.report.jsonout import to_json_dict, write_json
+from bomtrace.report.xlsx import write_xlsx
 
 Writer = Callable[[Result, Path], Path]
 
 WRITERS: dict[str, Writer] = {
     "json": write_json,
     "csv": write_lines_csv,
+    "html": write_html,
+    "xlsx": write_xlsx,
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
 

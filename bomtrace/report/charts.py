@@ -20,10 +20,10 @@ OTHER_COLOUR = "#8c8c8c"
 UNRESOLVED_COLOUR = "#d9d9d9"
 WIDTH = 720
 LABEL_WIDTH = 210
-VALUE_WIDTH = 90
+VALUE_WIDTH = 130
 BAR = 18
 GAP = 8
-CHAR = 6.6  # average width of a 12px sans-serif character, for cutting labels
+CHAR = 7.4  # a generous average width of a 12px sans-serif character (capitals are wider), for cutting labels
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,7 @@ def stacked_chart(rows: Sequence[tuple[str, Sequence[tuple[str | None, int]]]],
             x += width
         body.append(f'<text x="{x + 6:.1f}" y="{y + BAR / 2:.1f}" dominant-baseline="middle" '
                     f'class="note">{total}</text>')
-    height = GAP + len(rows) * (BAR + GAP)
-    legend, height = _legend(rows, colours, height)
+    legend, height = _legend(rows, colours, float(GAP + len(rows) * (BAR + GAP)))
     return _svg(height, title, body + legend)
 
 

@@ -20,8 +20,8 @@ from bomtrace.catalogs import Restriction, read_meta, read_rows
 
 #: Makers whose week 01 is the week that contains 1 January (their own published rule).
 JAN1_WEEK_MAKERS = frozenset({"microchip"})
-ISO_RULE = "ISO 8601 weeks (week 01 holds the year's first Thursday)"
-JAN1_RULE = "the maker's rule: week 01 is the week of 1 January"
+ISO_RULE = "ISO 8601 week"
+JAN1_RULE = "maker's rule: week 01 holds 1 January"
 _CODE = re.compile(r"^#?(\d{4})$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -42,7 +42,7 @@ class DateReading:
     @property
     def rule(self) -> str:
         """The reading rule as one phrase for a reader."""
-        text = f"{self.order}: week {self.week} of {self.year}, {self.week_rule}"
+        text = f"{self.order}: week {self.week} of {self.year} ({self.week_rule})"
         return text + (f"; {self.alternative}" if self.alternative else "")
 
 
@@ -88,7 +88,7 @@ def read_date_code(code: str | None, maker_id: str | None = None) -> DateReading
     if len(readings) == 2:
         other = readings[1]
         return DateReading(chosen.code, chosen.order, chosen.year, chosen.week, rule, chosen.start,
-                           chosen.end, f"read {other.order} it would be week {other.week} of {other.year}")
+                           chosen.end, f"as {other.order} it would be week {other.week} of {other.year}")
     return chosen
 
 
@@ -104,13 +104,14 @@ class Standing:
     def wording(self) -> str:
         """One neutral sentence: made after (or in the week, or before) the measures took effect."""
         if self.during:
-            first = self.during[0]
-            return (f"made in the week the measure of {day_text(first.date)} ({first.jurisdiction}) "
-                    "took effect")
+            named = " and ".join(f"{day_text(m.date)} ({m.jurisdiction})" for m in self.during)
+            noun = "measures" if len(self.during) > 1 else "measure"
+            return f"made in the week the {noun} of {named} took effect"
         if self.before:
             last = self.before[-1]
-            more = f" and {len(self.before) - 1} earlier" if len(self.before) > 1 else ""
-            return f"made after the measure of {day_text(last.date)} ({last.jurisdiction}){more} took effect"
+            earlier = len(self.before) - 1
+            more = f", and after {earlier} earlier {'one' if earlier == 1 else 'ones'}" if earlier else ""
+            return f"made after the measure of {day_text(last.date)} ({last.jurisdiction}) took effect{more}"
         return "made before the first measure listed took effect"
 
 

@@ -17,10 +17,9 @@ from markupsafe import Markup
 
 from bomtrace import __version__, resources
 from bomtrace.aggregate import percent
-from bomtrace.catalogs import Restriction
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.countries import bare_name, country_name
-from bomtrace.models import Result
+from bomtrace.models import Restriction, Result
 from bomtrace.report import views
 from bomtrace.report.charts import OTHER_COLOUR, Bar, bar_chart, country_colours, stacked_chart
 from bomtrace.report.datecodes import day_text, shipped_restrictions
@@ -32,14 +31,6 @@ if TYPE_CHECKING:
 
 #: How many companies the company chart shows before grouping the rest.
 TOP_COMPANIES = 15
-CAVEAT = ("A part found in a weapon shows that the part was there, not how it got there: it is no "
-          "finding that its maker, or anyone else, broke a rule.")
-BASIS_TEXT = {
-    "brand": "Each part counts under the headquarters country of the company named on the part or by the "
-             "source, as public reports count, even when a group has bought that company since.",
-    "owner": "Each part counts under the headquarters country of its maker's ultimate parent company, as "
-             "of the catalog's as-of date.",
-}
 
 
 @lru_cache(maxsize=1)
@@ -75,20 +66,28 @@ def report_charts(result: Result) -> dict[str, Markup]:
     colours = country_colours([r.country for r in rows])
     total = result.summary.lines
     charts = {
-        "country": bar_chart([Bar(r.country_name if r.country else "Unresolved", r.lines,
+        "country": bar_chart([Bar(bare_name(r.country) if r.country else "Unresolved", r.lines,
                                   colours.get(r.country, OTHER_COLOUR), f"{r.lines} \u00b7 {_pct(r.lines, total)}")
                               for r in rows], "Lines by country"),
         "company": bar_chart(_company_bars(result, colours), "Lines by company"),
     }
     modules = views.module_country(result)
     if len(modules) > 1 or (modules and modules[0][0] != "(none)"):
-        charts["module"] = stacked_chart(modules, colours, "Lines by module and country")
+        charts["module"] = stacked_chart([(m, _in_colour_order(parts, colours)) for m, parts in modules],
+                                         colours, "Lines by module and country")
     dated = views.dated_samples(result)
     if dated:
-        stacks = [(f"{date} \u00b7 {name}", [(r.country, r.lines) for r in b.by_country])
-                  for date, name, b in dated]
+        stacks = [(name, _in_colour_order([(r.country, r.lines) for r in b.by_country], colours))
+                  for _, name, b in dated]
         charts["samples"] = stacked_chart(stacks, colours, "Share by country over sample date")
     return charts
+
+
+def _in_colour_order(parts: Sequence[tuple[str | None, int]], colours: dict[str | None, str]
+                     ) -> list[tuple[str | None, int]]:
+    """Segments in the legend's order (leading country first), unresolved last."""
+    order = {code: i for i, code in enumerate(colours)}
+    return sorted(parts, key=lambda p: (p[0] is None, order.get(p[0], len(order)), p[0] or ""))
 
 
 def _company_bars(result: Result, colours: dict[str | None, str]) -> list[Bar]:
@@ -115,9 +114,10 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "result": result,
         "summary": result.summary,
         "title": ", ".join(i.path for i in result.inputs) or "no input",
-        "caveat": CAVEAT,
-        "basis_text": BASIS_TEXT[result.basis],
+        "caveat": views.CAVEAT,
+        "basis_text": views.BASIS_TEXT[result.basis],
         "charts": report_charts(result),
+        "companies": sorted(result.breakdown.by_company, key=lambda r: r.company is None),
         "review": [(line_dict(r), views.review_reason(r)) for r in views.review_lines(result)],
         "modules": views.by_module(result),
         "categories": views.by_category(result),
@@ -133,22 +133,22 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
 
 def render_report(result: Result, measures: Sequence[Restriction] | None = None,
                   thresholds: Thresholds = DEFAULT) -> str:
-    """report.html as text; the measures default to the shipped catalog's when the result used it.
-
-    A Result does not record thresholds or measures: pass the ones the run used if not the defaults.
-    """
+    """report.html as text, with the measures and thresholds the run recorded (else those given, else
+    the shipped catalog's measures and the default thresholds)."""
     if measures is None:
-        measures = shipped_restrictions(c.name for c in result.catalogs)
+        measures = result.restrictions or shipped_restrictions(c.name for c in result.catalogs)
+    if result.thresholds:
+        thresholds = Thresholds(**result.thresholds)  # type: ignore[arg-type]
     return environment().get_template("report.html").render(report_context(result, measures, thresholds))
 
 
 def render_compare(comparison: Comparison) -> str:
     """compare.html as text."""
     colours = country_colours(comparison.countries)
-    stacks = [(t.name, sorted(t.by_country.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or "")))
-              for t in comparison.teardowns]
+    stacks = [(t.name, _in_colour_order(list(t.by_country.items()), colours)) for t in comparison.teardowns]
     chart = stacked_chart(stacks, colours, "Share by country per teardown")
-    return environment().get_template("compare.html").render(comparison=comparison, chart=chart)
+    page = environment().get_template("compare.html")
+    return page.render(comparison=comparison, chart=chart, caveat=views.CAVEAT)
 
 
 def write_html(result: Result, out: Path) -> Path:

@@ -11,10 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bomtrace.countries import bare_name
-from bomtrace.models import CONFIDENCES, Breakdown, LineResult, Result
+from bomtrace.models import CONFIDENCES, Breakdown, LineResult, Restriction, Result
 from bomtrace.report.datecodes import DateReading, Standing, read_date_code, standing
-from bomtrace.catalogs import Restriction
 
+#: Said wherever figures are shown: presence is not a finding of wrongdoing.
+CAVEAT = ("A part found in a weapon shows that the part was there, not how it got there: it is no "
+          "finding that its maker, or anyone else, broke a rule.")
+BASIS_TEXT = {
+    "brand": "Each part counts under the headquarters country of the company named on the part or by the "
+             "source, as public reports count, even when a group has bought that company since.",
+    "owner": "Each part counts under the headquarters country of its maker's ultimate parent company, as "
+             "of the catalog's as-of date.",
+}
 #: The method a line gets when a reviewer decided it.
 OVERRIDE = "override"
 _SAMPLE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
