@@ -6,7 +6,6 @@ column for every problem; loading refuses a catalog with problems. User rows win
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import hashlib
@@ -21,6 +20,7 @@ from bomtrace import resources
 from bomtrace.errors import CatalogError
 from bomtrace.models import CatalogInfo, Restriction
 from bomtrace.normalize import fold_lookalikes, maker_key, part_key
+from bomtrace.partindex import Part, PartIndex
 
 TABLES: dict[str, tuple[str, ...]] = {
     "manufacturers": ("id", "name", "aliases", "country", "domain", "parent", "source"),
@@ -71,17 +71,6 @@ class Family:
 
 
 @dataclass(frozen=True)
-class Part:
-    part_number: str
-    key: str
-    manufacturer: str
-    category: str
-    description: str
-    markings: tuple[str, ...]
-    source: str
-
-
-@dataclass(frozen=True)
 class Category:
     category: str
     hs6: str
@@ -116,32 +105,24 @@ class Catalog:
     infos: list[CatalogInfo] = field(default_factory=list)
     as_of: str = ""
     # indexes, filled by build_indexes()
-    by_key: dict[str, list[Part]] = field(default_factory=dict)
+    #: parts by key, filled by build_indexes() (catalog.parts is emptied then: the index holds them)
+    by_key: PartIndex = field(default_factory=lambda: PartIndex(()))
     by_marking: dict[str, list[Part]] = field(default_factory=dict)
-    sorted_keys: list[str] = field(default_factory=list)
     family_by_key: dict[str, Family] = field(default_factory=dict)
     family_lengths: list[int] = field(default_factory=list)
     maker_by_key: dict[str, str] = field(default_factory=dict)
-    #: part keys by (first characters, length): the fuzzy matcher's blocks
-    fuzzy_blocks: dict[tuple[str, int], list[str]] = field(default_factory=dict)
-    fuzzy_block_size: int = 3
     # where each family, part and keyword row was read: (table, key) -> "file:line"
     places: dict[tuple[str, str], str] = field(default_factory=dict)
+    rows_read: int = 0
 
     def build_indexes(self) -> None:
         """Index parts by key and marking, families by prefix key, makers by every name's key."""
-        by_key: dict[str, list[Part]] = defaultdict(list)
+        self.by_key = PartIndex(self.parts.values())
+        self.parts = {}
         by_marking: dict[str, list[Part]] = defaultdict(list)
-        for part in self.parts.values():
-            by_key[part.key].append(part)
-            for mark in part.markings:
-                by_marking[part_key(mark)].append(part)
-        self.by_key, self.by_marking = dict(by_key), dict(by_marking)
-        self.sorted_keys = sorted(self.by_key)
-        blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for key in self.sorted_keys:
-            blocks[(key[: self.fuzzy_block_size], len(key))].append(key)
-        self.fuzzy_blocks = dict(blocks)
+        for mark, parts in self.by_key.marked().items():
+            by_marking[part_key(mark)].extend(parts)
+        self.by_marking = dict(by_marking)
         self.family_by_key = {f.key: f for f in self.families.values()}
         self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
         self.maker_by_key = {}
@@ -153,13 +134,11 @@ class Catalog:
 
     def keys_starting_with(self, prefix: str) -> list[str]:
         """Catalog part keys that begin with `prefix`, in order."""
-        start = bisect.bisect_left(self.sorted_keys, prefix)
-        found = []
-        for key in self.sorted_keys[start:]:
-            if not key.startswith(prefix):
-                break
-            found.append(key)
-        return found
+        return self.by_key.keys_starting_with(prefix)
+
+    def all_parts(self) -> Iterator[Part]:
+        """Every part of an indexed catalog."""
+        return self.by_key.parts()
 
     def family_for(self, key: str, text: str | None = None) -> Family | None:
         """The family with the longest prefix that `key` starts with. A prefix that ends in a dash
@@ -177,11 +156,7 @@ class Catalog:
 
     def fuzzy_block(self, key: str, spread: int) -> list[str]:
         """Part keys sharing `key`'s first characters whose length is within `spread` of its own."""
-        start = key[: self.fuzzy_block_size]
-        found: list[str] = []
-        for length in range(len(key) - spread, len(key) + spread + 1):
-            found.extend(self.fuzzy_blocks.get((start, length), ()))
-        return found
+        return self.by_key.fuzzy_block(key, spread)
 
     def keyword_maker(self, text: str) -> str | None:
         """The maker a brand or trade name in free text names, or None."""
@@ -198,7 +173,7 @@ class Catalog:
 
     @property
     def entries(self) -> int:
-        return len(self.manufacturers) + len(self.families) + len(self.parts)
+        return len(self.manufacturers) + len(self.families) + len(self.parts) + self.by_key.rows
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -215,8 +190,10 @@ def table_files(folder: Path, table: str) -> list[Path]:
                   or p.name.startswith(f"{table}."))
 
 
-def read_rows(folder: Path, table: str, problems: list[str]) -> Iterator[Row]:
-    """Every row of a table's files; missing columns are problems and the file is skipped."""
+def read_rows(folder: Path, table: str, problems: list[str], catalog: Catalog | None = None
+              ) -> Iterator[Row]:
+    """Every row of a table's files (counted in `catalog.rows_read`); missing columns are problems and
+    the file is skipped."""
     for path in table_files(folder, table):
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -226,6 +203,8 @@ def read_rows(folder: Path, table: str, problems: list[str]) -> Iterator[Row]:
                 continue
             for values in reader:
                 clean = {k: (v or "").strip() for k, v in values.items() if k is not None}
+                if catalog is not None:
+                    catalog.rows_read += 1
                 yield Row(path.name, reader.line_num, clean)
 
 
@@ -305,21 +284,15 @@ def merge_folder(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     _merge_families(catalog, folder, problems)
     _merge_parts(catalog, folder, problems)
     _merge_keywords(catalog, folder, problems)
-    for row in read_rows(folder, "restrictions", problems):
+    for row in read_rows(folder, "restrictions", problems, catalog):
         if _check_date(row, "date", problems):
             targets = tuple(t.strip() for t in row.values["targets"].split(";") if t.strip())
             catalog.restrictions.append(Restriction(row.values["date"], row.values["jurisdiction"],
                                                     row.values["measure"], targets, row.values["source"]))
     catalog.restrictions.sort(key=lambda r: r.date)
-    rows = sum(1 for t in TABLES for p in table_files(folder, t) for _ in _lines(p))
+    rows, catalog.rows_read = catalog.rows_read, 0
     catalog.infos.append(CatalogInfo(meta["name"], meta.get("version", ""), rows, folder_hash(folder),
                                      meta.get("as_of", "")))
-
-
-def _lines(path: Path) -> Iterator[None]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for _ in csv.DictReader(handle):
-            yield None
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -356,7 +329,7 @@ def _check_country(row: Row, problems: list[str]) -> bool:
 
 def _merge_manufacturers(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     seen: dict[str, Row] = {}
-    for row in read_rows(folder, "manufacturers", problems):
+    for row in read_rows(folder, "manufacturers", problems, catalog):
         v = row.values
         if not _require(row, ("id", "name", "country", "source"), problems):
             continue
@@ -374,7 +347,7 @@ def _merge_manufacturers(catalog: Catalog, folder: Path, problems: list[str]) ->
 
 
 def _merge_ownership(catalog: Catalog, folder: Path, problems: list[str]) -> None:
-    for row in read_rows(folder, "ownership", problems):
+    for row in read_rows(folder, "ownership", problems, catalog):
         v = row.values
         if not _require(row, ("manufacturer", "date", "event", "other", "source"), problems):
             continue
@@ -392,7 +365,7 @@ def _merge_ownership(catalog: Catalog, folder: Path, problems: list[str]) -> Non
 
 
 def _merge_categories(catalog: Catalog, folder: Path, problems: list[str]) -> None:
-    for row in read_rows(folder, "categories", problems):
+    for row in read_rows(folder, "categories", problems, catalog):
         v = row.values
         if not _require(row, ("category", "hs6", "source"), problems):
             continue
@@ -400,14 +373,14 @@ def _merge_categories(catalog: Catalog, folder: Path, problems: list[str]) -> No
             problems.append(f"{row.where('hs6')}: {v['hs6']!r} is not a six-digit HS code")
             continue
         catalog.categories[v["category"]] = Category(v["category"], v["hs6"], v["label"], v["source"])
-    for row in read_rows(folder, "chpl", problems):
+    for row in read_rows(folder, "chpl", problems, catalog):
         if _require(row, ("hs6", "tier", "source"), problems):
             catalog.chpl[row.values["hs6"]] = row.values["tier"]
 
 
 def _merge_families(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     seen: dict[str, Row] = {}
-    for row in read_rows(folder, "families", problems):
+    for row in read_rows(folder, "families", problems, catalog):
         v = row.values
         if not _require(row, ("prefix", "manufacturer", "category", "source"), problems):
             continue
@@ -427,7 +400,7 @@ def _merge_families(catalog: Catalog, folder: Path, problems: list[str]) -> None
 
 def _merge_parts(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     seen: dict[tuple[str, str], Row] = {}
-    for row in read_rows(folder, "parts", problems):
+    for row in read_rows(folder, "parts", problems, catalog):
         v = row.values
         if not _require(row, ("part_number", "manufacturer", "category", "source"), problems):
             continue
@@ -445,7 +418,7 @@ def _merge_parts(catalog: Catalog, folder: Path, problems: list[str]) -> None:
 
 def _merge_keywords(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     seen: dict[str, Row] = {}
-    for row in read_rows(folder, "keywords", problems):
+    for row in read_rows(folder, "keywords", problems, catalog):
         v = row.values
         if not _require(row, ("keyword", "manufacturer", "source"), problems):
             continue
@@ -534,7 +507,7 @@ def stats(catalog: Catalog) -> dict[str, int]:
         "manufacturers": len(catalog.manufacturers),
         "ownership_events": sum(len(e) for e in catalog.ownership.values()),
         "families": len(catalog.families),
-        "parts": len(catalog.parts),
+        "parts": catalog.by_key.rows,
         "marking_codes": len(catalog.by_marking),
         "categories": len(catalog.categories),
         "keywords": len(catalog.keywords),

@@ -18,18 +18,20 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bomtrace.catalogs import Catalog, Family, Part
+from bomtrace.catalogs import Catalog, Family
+from bomtrace.partindex import Part
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.models import Candidate, Confidence, Match, ParsedLine
-from bomtrace.normalize import maker_key, split_maker_name
+from bomtrace.normalize import fold_lookalikes, maker_key, split_maker_name
 
 # Rank of each method: lower is stronger evidence.
 #: Methods that resolve a single catalog part (family and truncated resolve a maker, not a part).
 PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
 METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
                "family": 5, "fuzzy": 6}
-MISREADS = {"0": "OQD", "O": "0QD", "Q": "0O", "D": "0", "1": "IL", "I": "1L", "L": "1",
-            "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2"}
+#: Characters a marking is misread as, in groups that look alike; each may stand for any other.
+MISREAD_GROUPS = ("0OQD", "1IL", "5S", "8B", "2Z")
+MISREADS = {c: group.replace(c, "") for group in MISREAD_GROUPS for c in group}
 NOT_A_MAKER = {"", "not identified", "unknown", "n a", "na", "none", "невідомо", "не встановлено",
                "неизвестно", "не установлено", "not known", "unidentified"}
 
@@ -119,11 +121,16 @@ def evidence_for(candidate: Candidate, catalog: Catalog, thresholds: Thresholds 
 
 def _strongest(candidate: Candidate, catalog: Catalog, thresholds: Thresholds) -> Evidence | None:
     key = candidate.key
-    for finder in (_exact, _marking_code, _base_part):
+    for finder in (_exact, _marking_code):
         found = finder(candidate, key, catalog, thresholds)
         if found:
             return found
-    found = _misread(candidate, catalog, thresholds)
+    base = _base_part(candidate, key, catalog, thresholds)
+    if base and not any(c.isdigit() for c in key[len(base.parts[0].key):]):
+        return base
+    # A suffix with digits in it is more often a different part than packaging: a whole part
+    # number one or two misreads away is the better reading ('SS36L77H' is SS36177H, not SS36).
+    found = _misread(candidate, catalog, thresholds, exact_only=base is not None) or base
     if found:
         return found
     for finder in (_truncated, _family, _fuzzy):
@@ -149,14 +156,29 @@ def _marking_code(candidate: Candidate, key: str, catalog: Catalog, t: Threshold
                     detail=f"{candidate.text!r} is the top marking of {parts[0].part_number}")
 
 
-def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT) -> str | None:
-    """The longest catalog part number that `key` starts with, leaving an ordering suffix."""
+def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT, text: str = "") -> str | None:
+    """The longest catalog part number that `key` starts with, leaving an ordering suffix; the cut
+    never falls inside a number unless the printed `text` separates it there ('XC7Z020-1CLG400C')."""
+    breaks = separator_positions(text) if text else set()
     for length in range(len(key) - 1, t.min_base - 1, -1):
         if len(key) - length > t.max_suffix:
             break
-        if key[:length] in catalog.by_key and not _splits_a_number(key, length):
+        if key[:length] in catalog.by_key and (length in breaks or not _splits_a_number(key, length)):
             return key[:length]
     return None
+
+
+def separator_positions(text: str) -> set[int]:
+    """Positions in the key of `text` that the printed text had a dash, space or slash before."""
+    positions, count, pending = set(), 0, False
+    for char in fold_lookalikes(text):
+        if char.isalnum() or char == ".":
+            if pending:
+                positions.add(count)
+            count, pending = count + 1, False
+        elif char in "-/ _":
+            pending = count > 0
+    return positions
 
 
 def _splits_a_number(key: str, at: int) -> bool:
@@ -165,7 +187,7 @@ def _splits_a_number(key: str, at: int) -> bool:
 
 
 def _base_part(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
-    base = base_part_key(key, catalog, t)
+    base = base_part_key(key, catalog, t, candidate.text)
     if base is None:
         return None
     parts = catalog.by_key[base]
@@ -186,20 +208,30 @@ def misread_variants(key: str, limit: int = 2) -> Iterator[tuple[str, list[tuple
                 yield "".join(chars), [(i, key[i], r) for i, r in zip(chosen, replacements)]
 
 
-def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds) -> Evidence | None:
+def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds, exact_only: bool = False
+             ) -> Evidence | None:
+    """Whole part numbers a few look-alike swaps away first, then base parts (the swap inside the
+    base, never only in the suffix)."""
     if len(candidate.key) < t.min_base + 1:
         return None
-    for variant, swaps in misread_variants(candidate.key, t.max_misreads):
-        hit = catalog.by_key.get(variant)
-        base = None if hit else base_part_key(variant, catalog, t)
-        if base and len(base) <= max(i for i, _, _ in swaps):
-            base = None  # the swap fell in the suffix: not evidence of the part
-        parts = hit or (catalog.by_key[base] if base else None)
-        if parts:
-            said = ", ".join(f"{a} read as {b}" for _, b, a in swaps)
-            return Evidence("misread", 90.0 - 5 * len(swaps), candidate, tuple(parts),
-                            detail=f"{candidate.text!r} matches {parts[0].part_number} if {said}")
+    variants = list(misread_variants(candidate.key, t.max_misreads))
+    for variant, swaps in variants:
+        if variant in catalog.by_key:
+            return _misread_evidence(candidate, catalog.by_key[variant], swaps)
+    if exact_only:
+        return None
+    for variant, swaps in variants:
+        base = base_part_key(variant, catalog, t, candidate.text)
+        if base and len(base) > max(i for i, _, _ in swaps):
+            return _misread_evidence(candidate, catalog.by_key[base], swaps)
     return None
+
+
+def _misread_evidence(candidate: Candidate, parts: list[Part], swaps: list[tuple[int, str, str]]
+                      ) -> Evidence:
+    said = ", ".join(f"{a} read as {b}" for _, b, a in swaps)
+    return Evidence("misread", 90.0 - 5 * len(swaps), candidate, tuple(parts),
+                    detail=f"{candidate.text!r} matches {parts[0].part_number} if {said}")
 
 
 def _truncated(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
@@ -279,7 +311,7 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
     if not evidence:
         return _maker_only(named, catalog, flags)
     top = evidence[0]
-    runner = _runner_up(evidence, top, catalog)
+    runner = _runner_up(evidence, top, catalog, named.maker if named else None)
     makers = top.makers
     if named is not None:
         agreeing = [m for m in makers if same_group(catalog, m, named.maker)]
@@ -378,11 +410,14 @@ def _source(e: Evidence, catalog: Catalog) -> str | None:
     return e.family.source if e.family else None
 
 
-def _runner_up(evidence: list[Evidence], top: Evidence, catalog: Catalog) -> str | None:
-    """The best other reading: another maker for the same part, or the next candidate's hit."""
-    if len(top.makers) > 1:
-        other = catalog.manufacturers[top.makers[1]].name
-        return f"{_part_label(top)} by {other} ({top.method} {top.score:.0f})"
+def _runner_up(evidence: list[Evidence], top: Evidence, catalog: Catalog, chosen: str | None
+               ) -> str | None:
+    """The best other reading: another maker of the same part (not the one the source names), or
+    the next candidate's hit."""
+    others = [m for m in top.makers if chosen is None or not same_group(catalog, m, chosen)]
+    if len(top.makers) > 1 and others:
+        pick = others[1] if chosen is None and len(others) > 1 else others[0]
+        return f"{_part_label(top)} by {catalog.manufacturers[pick].name} ({top.method} {top.score:.0f})"
     for e in evidence[1:]:
         if _part_label(e) != _part_label(top) or e.makers != top.makers:
             maker = catalog.manufacturers[e.makers[0]].name if e.makers else "?"

@@ -76,7 +76,7 @@ def test_families_and_parts_name_existing_makers_and_categories(shipped: Catalog
     for family in shipped.families.values():
         assert set(family.manufacturers) <= set(shipped.manufacturers), family.prefix
         assert family.category in shipped.categories, family.prefix
-    for part in shipped.parts.values():
+    for part in shipped.all_parts():
         assert part.manufacturer in shipped.manufacturers, part.part_number
         assert part.category in shipped.categories, part.part_number
 
