@@ -132,9 +132,9 @@ class Catalog:
                 if key:
                     self.maker_by_key.setdefault(key, maker.id)
 
-    def keys_starting_with(self, prefix: str) -> list[str]:
-        """Catalog part keys that begin with `prefix`, in order."""
-        return self.by_key.keys_starting_with(prefix)
+    def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
+        """Catalog part keys that begin with `prefix`, in order (the first `limit` if given)."""
+        return self.by_key.keys_starting_with(prefix, limit)
 
     def all_parts(self) -> Iterator[Part]:
         """Every part of an indexed catalog."""

@@ -25,6 +25,8 @@ from bomtrace.models import Candidate, Confidence, Match, ParsedLine
 from bomtrace.normalize import fold_lookalikes, maker_key, split_maker_name
 
 # Rank of each method: lower is stronger evidence.
+#: A truncated number that begins more catalog part numbers than this is left to the family.
+TRUNCATED_MOST = 100
 #: Methods that resolve a single catalog part (family and truncated resolve a maker, not a part).
 PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
 METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
@@ -237,10 +239,10 @@ def _misread_evidence(candidate: Candidate, parts: list[Part], swaps: list[tuple
 def _truncated(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
     if len(key) < t.min_truncated:
         return None
-    keys = catalog.keys_starting_with(key)
-    if not keys:
-        return None
-    parts = tuple(p for k in keys[:50] for p in catalog.by_key[k])
+    keys = catalog.keys_starting_with(key, limit=TRUNCATED_MOST + 1)
+    if not keys or len(keys) > TRUNCATED_MOST:
+        return None  # too broad to stand for a part: the family reading decides
+    parts = tuple(p for k in keys for p in catalog.by_key[k])
     shown = ", ".join(dict.fromkeys(p.part_number for p in parts[:3]))
     return Evidence("truncated", 80.0, candidate, parts,
                     detail=f"{candidate.text!r} begins {len(keys)} catalog part number(s): {shown}")

@@ -116,15 +116,12 @@ class PartIndex:
                 found[mark].append(part)
         return dict(found)
 
-    def keys_starting_with(self, prefix: str) -> list[str]:
-        """Part keys that begin with `prefix`, in order."""
-        start = bisect.bisect_left(self.keys, prefix)
-        found = []
-        for key in self.keys[start:]:
-            if not key.startswith(prefix):
-                break
-            found.append(key)
-        return found
+    def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
+        """Part keys that begin with `prefix`, in order (the first `limit` of them if given)."""
+        keys = self.keys
+        start = bisect.bisect_left(keys, prefix)
+        end = bisect.bisect_left(keys, prefix + "\uffff", start)
+        return keys[start:end if limit is None else min(end, start + limit)]
 
     def fuzzy_block(self, key: str, spread: int) -> list[str]:
         """Keys sharing `key`'s first characters whose length is within `spread` of its own."""
