@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bump when the Catalog's indexed layout changes
+#: The modules whose code shapes the index: a change to any of them (a new key rule, a new layout)
+#: must not load an index built by the old code.
+_SHAPING_MODULES = ("catalogs.py", "partindex.py", "normalize.py", "models.py", "catalog_cache.py")
 
 
 def cache_dir() -> Path | None:
@@ -31,9 +33,18 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("bomtrace"))
 
 
+def code_fingerprint() -> bytes:
+    """A hash over the source of the modules that build the index."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for name in _SHAPING_MODULES:
+        digest.update((package / name).read_bytes())
+    return digest.digest()
+
+
 def cache_key(version: str, folder_hashes: list[str]) -> str:
-    """One key for a tool version, an index format and the ordered folder hashes."""
-    digest = hashlib.sha256(f"{version}\0{FORMAT}".encode())
+    """One key for a tool version, the code that builds the index and the ordered folder hashes."""
+    digest = hashlib.sha256(version.encode() + b"\0" + code_fingerprint())
     for value in folder_hashes:
         digest.update(value.encode() + b"\0")
     return digest.hexdigest()[:32]
