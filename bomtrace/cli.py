@@ -103,6 +103,12 @@ def analyze(
                                                    "(default: all).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."
                                           )] = False,
+    overrides: Annotated[Optional[Path], typer.Option("--overrides", help="Review decisions to apply: the "
+                                                      "filled Review sheet of report.xlsx, or a CSV/YAML with "
+                                                      "id or part_number, decision, value, note, reviewer.")
+                         ] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open report.html in the web browser when done."
+                                        )] = False,
 ) -> None:
     """Analyse teardown spreadsheets and write result.json, lines.csv and the reports.
 
@@ -118,7 +124,8 @@ def analyze(
         raise typer.BadParameter("choose brand or owner", param_hint="--basis")
     formats = _parse_formats(format_)
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
-                      sheets=tuple(sheet), mapping=_parse_maps(map_))
+                      sheets=tuple(sheet), mapping=_parse_maps(map_),
+                      overrides=str(overrides) if overrides else None)
     try:
         with cli_output.progress_bar() as progress:
             result = run(inputs, options, progress=progress)
@@ -127,12 +134,61 @@ def analyze(
     for issue in result.issues:
         if issue.source.split("/")[0].split(" ")[0] in {Path(f).name for f in result.failed_inputs}:
             typer.echo(f"Error: {issue.message}", err=True)
+        elif overrides and issue.source.startswith(overrides.name):
+            typer.echo(f"Warning: {issue.message}", err=True)
     if not result.inputs:
         typer.echo("Error: no input could be read; nothing written.", err=True)
         raise typer.Exit(1)
     written = write_outputs(result, out, formats)
     cli_output.print_summary(result, written)
+    if open_:
+        _open_report(written)
     if result.failed_inputs:
+        raise typer.Exit(1)
+
+
+def _open_report(written: list[Path]) -> None:
+    """Open the report.html just written in the default web browser."""
+    import webbrowser
+
+    for path in written:
+        if path.name == "report.html":
+            webbrowser.open(path.resolve().as_uri())
+
+
+@app.command()
+def compare(
+    inputs: Annotated[list[Path], typer.Argument(help="Teardown spreadsheets to analyse, or result.json "
+                                                 "files written by `bomtrace analyze`.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for compare.html and compare.xlsx.")
+                   ] = Path("bomtrace-out"),
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="A catalog folder to layer over the "
+                                                "shipped one; repeatable.")] = [],
+    basis: Annotated[str, typer.Option(help="brand or owner, as for analyze.")] = "brand",
+) -> None:
+    """Set teardowns side by side: shares by country and company, and the makers common to all.
+
+    Example: bomtrace compare shahed-a/result.json shahed-b.xlsx --out compare/
+    """
+    from bomtrace.compare import compare as compare_teardowns
+    from bomtrace.compare import write_compare
+    from bomtrace.pipeline import Options
+
+    if basis not in ("brand", "owner"):
+        raise typer.BadParameter("choose brand or owner", param_hint="--basis")
+    options = Options(catalogs=tuple(map(str, catalog)), basis=basis)  # type: ignore[arg-type]
+    try:
+        result = compare_teardowns(inputs, options)
+    except BomtraceError as error:
+        fail(error)
+    for issue in result.issues:
+        typer.echo(f"Error: {issue.message}", err=True)
+    if not result.teardowns:
+        typer.echo("Error: no input could be read; nothing written.", err=True)
+        raise typer.Exit(1)
+    for path in write_compare(result, out):
+        typer.echo(f"wrote {path}")
+    if result.failed:
         raise typer.Exit(1)
 
 
@@ -145,6 +201,37 @@ def demo(
 
     examples = sorted(resources.examples_dir().glob("*.xlsx"))
     analyze(examples, out=out, catalog=[], basis="brand", sheet=[], map_=[], format_=None, verbose=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; other than loopback needs --token.")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder for the case database and "
+                                                     "files (default: your user data folder).")] = None,
+    token: Annotated[Optional[str], typer.Option(envvar="BOMTRACE_TOKEN", help="Access token every request "
+                                                 "must carry (16+ characters); or set BOMTRACE_TOKEN.")] = None,
+    catalog: Annotated[list[Path], typer.Option("--catalog", help="A catalog folder to layer over the "
+                                                "shipped one; repeatable.")] = [],
+    max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.")] = 25,
+) -> None:
+    """Run the web app: upload teardowns, review lines, compare cases; a JSON API beside it.
+
+    Example: bomtrace serve --data-dir ~/bomtrace-cases  (then open http://127.0.0.1:8000)
+    """
+    try:
+        from bomtrace.web.server import serve as run_server
+        from bomtrace.web.settings import Settings, default_data_dir, shipped_catalogs
+    except ImportError as error:
+        fail(BomtraceError(f"The web app needs packages that are not installed ({error.name})",
+                           "Install them with: pip install 'bomtrace[web]'."))
+    settings = Settings(data_dir=data_dir or default_data_dir(), token=token or None,
+                        max_upload_bytes=max_upload_mb * 1024 * 1024, catalogs=shipped_catalogs(catalog))
+    try:
+        run_server(settings, host, port)
+    except BomtraceError as error:
+        fail(error)
 
 
 @catalog_app.command("stats")

@@ -37,6 +37,7 @@ class FileStore:
     """The data folder's files; paths are built only from hashes and ids checked here, never from input."""
 
     def __init__(self, root: Path) -> None:
+        """The folders under `root`, made if missing."""
         self.root = root
         self.blobs = root / "blobs"
         self.analyses = root / "analyses"
@@ -47,6 +48,11 @@ class FileStore:
     def scratch(self, prefix: str) -> Path:
         """A new empty folder under tmp/."""
         return Path(tempfile.mkdtemp(prefix=prefix, dir=self.tmp))
+
+    def discard(self, scratch: Path) -> None:
+        """Remove a scratch folder and whatever is left in it."""
+        if scratch.parent == self.tmp:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def blob(self, sha256: str) -> Path:
         """Where the file with this hash is (or would be) stored."""

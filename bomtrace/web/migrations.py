@@ -72,20 +72,17 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply every migration the database lacks, each in its own transaction; returns the new version.
-
-    Refuses a database written by a newer bomtrace rather than guess at its schema.
-    """
-    current = schema_version(conn)
-    if current > SCHEMA_VERSION:
+def migrate(conn: sqlite3.Connection, migrations: tuple[str, ...] = MIGRATIONS) -> int:
+    """Apply each missing migration in its own transaction; refuse a database from a newer bomtrace."""
+    current, latest = schema_version(conn), len(migrations)
+    if current > latest:
         raise BomtraceError(
             f"The case database is at schema version {current}, newer than this bomtrace knows "
-            f"({SCHEMA_VERSION})",
+            f"({latest})",
             "Upgrade bomtrace, or point --data-dir at another folder.",
         )
-    for number in range(current + 1, SCHEMA_VERSION + 1):
-        _apply(conn, number, MIGRATIONS[number - 1])
+    for number in range(current + 1, latest + 1):
+        _apply(conn, number, migrations[number - 1])
     return schema_version(conn)
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bomtrace.errors import InputError, InputTooLarge, UnreadableInput
+from bomtrace.errors import InputError, InputTooLarge, NoPartColumn, UnreadableInput
+
+#: What to do about a file without a usable column, in the web app's words (the CLI names --map).
+NO_COLUMN_FIX = ("Check the header row, or name the column in the upload's column mapping, one "
+                 "HEADER=FIELD a line (e.g. Позначка=marking).")
 
 
 class Problem(Exception):
     """An HTTP answer other than success: a status code and a message a person can act on."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        """A status, a one-line message and any headers the answer needs."""
         self.status = status
         self.message = message
         self.headers = headers or {}
@@ -21,7 +26,20 @@ def input_problem(error: InputError) -> Problem:
         return Problem(413, error.message)
     if isinstance(error, UnreadableInput) and error.what.startswith("Unsupported file type"):
         return Problem(415, error.message)
+    if isinstance(error, NoPartColumn):
+        return Problem(422, f"{error.what}. {NO_COLUMN_FIX}")
     return Problem(422, error.message)
+
+
+def size_text(limit: int) -> str:
+    """A byte limit as people say it: '25 MB', or '1000 bytes' under one MB."""
+    return f"{limit / 1_048_576:.0f} MB" if limit >= 1_048_576 else f"{limit} bytes"
+
+
+def too_large(limit: int, filename: str | None = None) -> Problem:
+    """413 for an upload over the limit."""
+    where = f" in {filename}" if filename else ""
+    return Problem(413, f"File is over the {size_text(limit)} upload limit{where}. Split it into smaller files.")
 
 
 def not_found(what: str = "No such case") -> Problem:

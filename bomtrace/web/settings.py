@@ -38,8 +38,10 @@ class Settings:
     data_dir: Path
     token: str | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     catalogs: CatalogFactory = field(default=shipped_catalogs())
     clock: Callable[[], str] = now_iso
+    #: Host names answered without a token besides loopback ones (a token lifts the check)
+    allowed_hosts: tuple[str, ...] = ()
     #: seconds a signed-in session lasts
     session_seconds: int = 12 * 3600

@@ -97,12 +97,14 @@ class Store:
     """The case database at `path`, created and migrated on open."""
 
     def __init__(self, path: Path) -> None:
+        """Open the database, in WAL mode, migrated to the latest schema."""
         self.path = path
         with closing(self._connect()) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             migrate(conn)
 
     def _connect(self) -> sqlite3.Connection:
+        """A new connection: autocommit, foreign keys on, full sync."""
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
@@ -122,19 +124,20 @@ class Store:
             conn.execute("COMMIT")
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """The rows of one query."""
         with closing(self._connect()) as conn:
             return conn.execute(sql, args).fetchall()
 
     # --- cases ------------------------------------------------------------------------------------
 
     def create_case(self, *, name: str, uploader: str, filename: str, sha256: str, size: int,
-                    now: str) -> CaseRecord:
+                    now: str, mapping: Mapping[str, str] | None = None) -> CaseRecord:
         """A new case with analysis version 1 queued, and its audit entry, in one transaction."""
         case_id = secrets.token_hex(8)
         with self._tx() as conn:
             conn.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (case_id, name, uploader, now, filename, sha256, size))
-            _insert_analysis(conn, case_id, 1, "upload", uploader, {}, now)
+            _insert_analysis(conn, case_id, 1, "upload", uploader, mapping or {}, now)
             _audit(conn, now, uploader, "case.create", case_id,
                    {"name": name, "filename": filename, "sha256": sha256, "size": size})
         case = self.case(case_id)
@@ -193,22 +196,9 @@ class Store:
     def request_analysis(self, case_id: str, *, reason: str, actor: str, now: str,
                          mapping: Mapping[str, str] | None = None, coalesce: bool = False,
                          ) -> AnalysisRecord | None:
-        """Queue a new analysis version (the latest mapping unless one is given); None for no case.
-
-        With `coalesce`, a version still queued is reused: it will pick up everything when it starts.
-        """
+        """Queue a new version (latest mapping unless given; with `coalesce`, reuse one still queued)."""
         with self._tx() as conn:
-            latest = conn.execute("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
-                                  (case_id,)).fetchone()
-            if latest is None:
-                return None
-            if coalesce and latest["status"] == "queued":
-                return _analysis(latest)
-            used = json.loads(latest["mapping"]) if mapping is None else dict(mapping)
-            row = _insert_analysis(conn, case_id, latest["version"] + 1, reason, actor, used, now)
-            _audit(conn, now, actor, "analysis.request", case_id,
-                   {"version": row["version"], "reason": reason, "mapping": used})
-        return _analysis(row)
+            return _request(conn, case_id, reason, actor, now, mapping, coalesce)
 
     def claim_next(self, now: str) -> AnalysisRecord | None:
         """Mark the oldest queued analysis running and return it, or None when none waits."""
@@ -245,8 +235,8 @@ class Store:
     # --- decisions and audit ----------------------------------------------------------------------
 
     def add_decision(self, case_id: str, *, line_id: str, decision: str, value: str, note: str,
-                     reviewer: str, now: str) -> DecisionRecord:
-        """Record a review decision and its audit entry."""
+                     reviewer: str, now: str) -> tuple[DecisionRecord, AnalysisRecord]:
+        """Record a decision and queue the version that applies it (or join one queued), all at once."""
         with self._tx() as conn:
             row = conn.execute(
                 "INSERT INTO decisions (case_id, line_id, decision, value, note, reviewer, created_at) "
@@ -254,7 +244,9 @@ class Store:
                 (case_id, line_id, decision, value, note, reviewer, now)).fetchall()[0]
             _audit(conn, now, reviewer, "decision.add", case_id,
                    {"decision_id": row["id"], "line_id": line_id, "decision": decision, "value": value})
-        return DecisionRecord(**dict(row))
+            job = _request(conn, case_id, "decisions", reviewer, now, None, coalesce=True)
+        assert job is not None  # the decision's foreign key needs the case
+        return DecisionRecord(**dict(row)), job
 
     def decisions(self, case_id: str, upto: int | None = None) -> list[DecisionRecord]:
         """A case's decisions in the order made (those with id <= upto when given)."""
@@ -264,7 +256,7 @@ class Store:
 
     def audit(self, case_id: str | None = None) -> list[AuditRecord]:
         """The audit log, oldest first (one case's entries when case_id is given)."""
-        sql, args = "SELECT * FROM audit ORDER BY id", ()
+        sql, args = "SELECT * FROM audit ORDER BY id", tuple[str, ...]()
         if case_id is not None:
             sql, args = "SELECT * FROM audit WHERE case_id = ? ORDER BY id", (case_id,)
         return [AuditRecord(row["id"], row["at"], row["actor"], row["action"], row["case_id"],
@@ -272,11 +264,29 @@ class Store:
 
 
 def _dump(value: object) -> str:
+    """JSON for a text column, keys sorted."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _request(conn: sqlite3.Connection, case_id: str, reason: str, actor: str, now: str,
+             mapping: Mapping[str, str] | None, coalesce: bool) -> AnalysisRecord | None:
+    """Queue a new analysis version inside a transaction (see Store.request_analysis)."""
+    latest = conn.execute("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
+                          (case_id,)).fetchall()
+    if not latest:
+        return None
+    if coalesce and latest[0]["status"] == "queued":
+        return _analysis(latest[0])
+    used = json.loads(latest[0]["mapping"]) if mapping is None else dict(mapping)
+    row = _insert_analysis(conn, case_id, latest[0]["version"] + 1, reason, actor, used, now)
+    _audit(conn, now, actor, "analysis.request", case_id,
+           {"version": row["version"], "reason": reason, "mapping": used})
+    return _analysis(row)
 
 
 def _insert_analysis(conn: sqlite3.Connection, case_id: str, version: int, reason: str, actor: str,
                      mapping: Mapping[str, str], now: str) -> sqlite3.Row:
+    """Insert a queued analysis version; returns its row."""
     row: sqlite3.Row = conn.execute(
         "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, created_at) "
         "VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *",
@@ -286,16 +296,19 @@ def _insert_analysis(conn: sqlite3.Connection, case_id: str, version: int, reaso
 
 def _audit(conn: sqlite3.Connection, now: str, actor: str, action: str, case_id: str | None,
            detail: Mapping[str, Any]) -> None:
+    """Append one entry to the audit log."""
     conn.execute("INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)",
                  (now, actor, action, case_id, _dump(detail)))
 
 
 def _case(row: sqlite3.Row) -> CaseRecord:
+    """A case row as a record."""
     return CaseRecord(row["id"], row["name"], row["uploader"], row["created_at"], row["filename"],
                       row["sha256"], row["size"], row["status"], row["version"], row["headline"])
 
 
 def _analysis(row: sqlite3.Row) -> AnalysisRecord:
+    """An analysis row as a record, JSON columns decoded."""
     data = dict(row)
     for key in ("mapping", "catalogs", "sheets", "summary", "outputs"):
         data[key] = json.loads(data[key])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -14,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bomtrace.errors import InputError, UnreadableInput
 from bomtrace.ingest import EXCEL_SUFFIXES, SUPPORTED_SUFFIXES, Limits, check_zip_size, read_input
-from bomtrace.web.problems import Problem, input_problem
+from bomtrace.web.problems import Problem, input_problem, too_large
 
 CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -25,7 +26,8 @@ class Readable(Protocol):
 
     filename: str | None
 
-    async def read(self, size: int = -1) -> bytes: ...
+    async def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes; b"" at the end."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def check_type(filename: str) -> None:
                            f"Upload a teardown spreadsheet: {kinds}.")
 
 
-async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limits) -> Checked:
+async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limits,
+                  mapping: Mapping[str, str] | None = None) -> Checked:
     """Stream an upload into `scratch`, then check it; raises Problem (and removes scratch) if refused."""
     try:
         filename = safe_filename(upload.filename)
@@ -68,27 +71,26 @@ async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limit
             while chunk := await upload.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise Problem(413, f"File is over the {max_bytes / 1_048_576:.0f} MB upload limit in "
-                                       f"{filename}. Split it into smaller files.")
+                    raise too_large(max_bytes, filename)
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             raise Problem(422, f"File is empty in {filename}. Pick the teardown spreadsheet again.")
-        await run_in_threadpool(check_readable, path, limits)
+        await run_in_threadpool(check_readable, path, limits, mapping)
         return Checked(path, filename, digest.hexdigest(), size)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
 
 
-def check_readable(path: Path, limits: Limits) -> None:
+def check_readable(path: Path, limits: Limits, mapping: Mapping[str, str] | None = None) -> None:
     """Refuse a zip bomb, a corrupt workbook or a file without a part/marking/manufacturer column."""
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES | {".ods"}:
             check_zip_size(path.name, path.read_bytes(), limits)
-        read_input(path, limits=limits)
+        read_input(path, mapping=mapping, limits=limits)
     except InputError as error:
         raise input_problem(error) from None
-    except Exception as error:  # a reader library failing in a way ingest did not foresee
+    except Exception as error:  # noqa: BLE001 - a reader library failing in a way ingest did not foresee
         raise input_problem(UnreadableInput(f"File cannot be read ({type(error).__name__})", path.name,
                                             "Open and save it again, or save it as .xlsx.")) from None

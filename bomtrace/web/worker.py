@@ -25,6 +25,7 @@ class Worker:
     """One thread running analyses in the order they were queued."""
 
     def __init__(self, settings: Settings, store: Store, files: FileStore) -> None:
+        """A worker over this store and these files; start() runs it."""
         self.settings, self.store, self.files = settings, store, files
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -51,6 +52,7 @@ class Worker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
+        """Claim and run queued analyses until stopped; wait for a wake-up (or a second) when none."""
         while not self._stop.is_set():
             job = self.store.claim_next(self.settings.clock())
             if job is None:
@@ -78,7 +80,7 @@ class Worker:
                 raise BomtraceError(reason.rstrip("."), "Correct the column mapping and run it again.")
             decisions = self.store.decisions(case.id, upto=job.decisions_applied)
             result = library.apply_decisions(result, decisions, catalog)
-            written = library.write_all(result, out, decisions)
+            written = library.write_all(result, out)
             sheets = library.sheet_columns(source, result, self.settings.limits)
             summary = {**asdict(result.summary), "issues": len(result.issues), "decisions": len(decisions)}
             self.files.publish(out, case.id, job.version)

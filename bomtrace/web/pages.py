@@ -1,0 +1,217 @@
+"""The pages a person uses: upload and case list, a case (status, detected mapping, versions), the
+report and downloads, sign-in. Every form carries a CSRF token; every page escapes what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+
+from bomtrace.models import FIELDS
+from bomtrace.web.api import MEDIA, attachment, download_name, service
+from bomtrace.web.library import DOWNLOADS
+from bomtrace.web.problems import Problem
+from bomtrace.web.responses import page
+from bomtrace.web.security import CSRF_COOKIE, NAME_COOKIE, SESSION_COOKIE, Keys, cookie_header, cookies
+from bomtrace.web.service import Service, map_lines
+from bomtrace.web.store import AnalysisRecord
+
+router = APIRouter(include_in_schema=False)
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+
+
+async def form_of(request: Request, max_files: int = 0) -> FormData:
+    """A posted form whose CSRF token matches this browser's; 403 otherwise."""
+    try:
+        form = await request.form(max_files=max_files, max_fields=200)
+    except HTTPException as error:  # Starlette's answer to a malformed form
+        raise Problem(400, f"The form cannot be read ({str(error.detail).rstrip('.')}). Reload the page and "
+                           "try again.") from None
+    keys: Keys = request.app.state.keys
+    field = form.get("csrf")
+    if not keys.valid_form(cookies(request.scope).get(CSRF_COOKIE), field if isinstance(field, str) else None):
+        await form.close()
+        raise Problem(403, "This form has expired or came from another site. Reload the page and send it again.")
+    return form
+
+
+def text(form: FormData, name: str) -> str | None:
+    """A text field of a form, or None."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def remember(response: Response, request: Request, name: str) -> Response:
+    """Remember the name a person typed, to fill it in next time."""
+    key, value = cookie_header(NAME_COOKIE, quote(name[:100]), request.scope, max_age=365 * 86400)
+    response.headers.append(key.decode(), value.decode())
+    return response
+
+
+def see(url: str) -> RedirectResponse:
+    """303 to a page after a post."""
+    return RedirectResponse(url, status_code=303)
+
+
+# --- cases ----------------------------------------------------------------------------------------
+
+@router.get("/")
+def index(request: Request) -> Response:
+    """The upload form and the list of cases."""
+    svc = service(request)
+    return index_page(request, svc)
+
+
+def index_page(request: Request, svc: Service, error: str | None = None, status: int = 200,
+               typed: dict[str, str] | None = None) -> Response:
+    """The upload form (with what was typed, after a refusal) and the case list."""
+    return page(request, "web/index.html", {
+        "cases": svc.store.cases(), "error": error, "max_mb": svc.settings.max_upload_bytes // 1_048_576,
+        "typed": typed or {"name": "", "uploader": "", "mapping": ""}}, status)
+
+
+@router.post("/cases")
+async def upload(request: Request) -> Response:
+    """An upload from the form; problems show on the form again with their status."""
+    svc = service(request)
+    form = await form_of(request, max_files=1)
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            raise Problem(422, "No file chosen. Drop a teardown spreadsheet on the form or pick one.")
+        case = await svc.upload(file, text(form, "name"), text(form, "uploader"),
+                                map_lines(text(form, "mapping")))
+    except Problem as problem:
+        typed = {key: text(form, key) or "" for key in ("name", "uploader", "mapping")}
+        return index_page(request, svc, problem.message, problem.status, typed)
+    finally:
+        await form.close()
+    return remember(see(f"/cases/{case.id}"), request, text(form, "uploader") or "")
+
+
+def sheets_of(svc: Service, analyses: list[AnalysisRecord]) -> list[dict[str, Any]]:
+    """The detected sheets to show for correction: the latest analysis that read the file."""
+    return next((a.sheets for a in analyses if a.status == "done" and a.sheets), [])
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: str) -> Response:
+    """A case: status, headline, detected mapping to correct, analysis versions, downloads."""
+    svc = service(request)
+    case = svc.case(case_id)
+    analyses = svc.store.analyses(case_id)
+    done = next((a for a in analyses if a.status == "done"), None)
+    return page(request, "web/case.html", {
+        "case": case, "analyses": analyses, "latest": analyses[0], "done": done,
+        "sheets": sheets_of(svc, analyses), "fields": FIELDS,
+        "review_count": len(svc.review_queue(done)) if done else 0,
+        "downloads": [f for f, name in DOWNLOADS.items() if done and name in done.outputs],
+        "decisions": svc.store.decisions(case_id),
+    })
+
+
+@router.post("/cases/{case_id}/analyses")
+async def analyse_again(request: Request, case_id: str) -> Response:
+    """Run again with the mapping as corrected on the case page."""
+    svc = service(request)
+    form = await form_of(request)
+    mapping = {h: f for h, f in zip(form.getlist("header"), form.getlist("field"))
+               if isinstance(h, str) and isinstance(f, str) and f and h.strip()}
+    extra_header, extra_field = text(form, "extra_header") or "", text(form, "extra_field") or ""
+    if extra_header.strip() and extra_field:
+        mapping[extra_header] = extra_field
+    reset = text(form, "reset") == "1"
+    svc.analyse_again(case_id, {} if reset else mapping, text(form, "requested_by"))
+    return see(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/delete")
+async def delete(request: Request, case_id: str) -> Response:
+    """Delete a case (the audit log keeps it)."""
+    form = await form_of(request)
+    service(request).delete(case_id, text(form, "by"))
+    return see("/")
+
+
+@router.get("/cases/{case_id}/report")
+def report(request: Request, case_id: str, version: int | None = None) -> Response:
+    """The HTML report of the latest finished analysis (or `version`), exactly as `analyze` writes it."""
+    svc = service(request)
+    job = svc.done(case_id, version)
+    return FileResponse(svc.output(job, "html"), media_type=MEDIA["html"],
+                        headers={"content-security-policy": REPORT_CSP})
+
+
+@router.get("/cases/{case_id}/download/{fmt}")
+def download(request: Request, case_id: str, fmt: str, version: int | None = None) -> Response:
+    """One output file of the latest finished analysis (or `version`)."""
+    svc = service(request)
+    job = svc.done(case_id, version)
+    path = svc.output(job, fmt)
+    return FileResponse(path, media_type=MEDIA[fmt],
+                        headers={"content-disposition": attachment(download_name(svc, job, path.name))})
+
+
+@router.get("/cases/{case_id}/export")
+def export(request: Request, case_id: str) -> Response:
+    """The case as a zip (original, analyses, decisions, audit)."""
+    from bomtrace.web.api import export as api_export
+
+    return api_export(case_id, service(request))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon: an empty answer rather than a 404 in every browser's console."""
+    return Response(status_code=204)
+
+
+# --- sign-in --------------------------------------------------------------------------------------
+
+def local(target: str | None) -> str:
+    """A redirect target that stays on this site ('/' otherwise)."""
+    target = unquote(target or "/")
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/") -> Response:
+    """The sign-in form (only when the server has a token)."""
+    if service(request).settings.token is None:
+        return see("/")
+    return page(request, "web/signin.html", {"next": local(next), "error": None})
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    """Check the token and start a session; a wrong token waits a second before it is answered."""
+    svc = service(request)
+    form = await form_of(request)
+    target = local(text(form, "next"))
+    given, token = (text(form, "token") or "").encode(), (svc.settings.token or "").encode()
+    if svc.settings.token is None:
+        return see("/")
+    if not hmac.compare_digest(given, token):
+        await asyncio.sleep(1)
+        return page(request, "web/signin.html", {"next": target, "error": "Wrong token. Try again."}, 401)
+    keys: Keys = request.app.state.keys
+    response = see(target)
+    key, value = cookie_header(SESSION_COOKIE, keys.session(), request.scope, max_age=keys.max_age)
+    response.headers.append(key.decode(), value.decode())
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    """End the session."""
+    await form_of(request)
+    response = see("/signin")
+    key, value = cookie_header(SESSION_COOKIE, "", request.scope, max_age=0)
+    response.headers.append(key.decode(), value.decode())
+    return response

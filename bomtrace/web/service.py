@@ -1,0 +1,267 @@
+"""What the web app does, once, for both the pages and the JSON API: upload, analyse, review, delete,
+export. Routes only parse a request, call one of these and shape the answer."""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import threading
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from bomtrace.errors import BomtraceError
+from bomtrace.ingest import parse_mapping
+from bomtrace.web import library
+from bomtrace.web.files import FileStore
+from bomtrace.web.problems import Problem, not_found
+from bomtrace.web.settings import Settings
+from bomtrace.web.store import DECISIONS, AnalysisRecord, CaseRecord, DecisionRecord, Store
+from bomtrace.web.uploads import Readable, receive
+from bomtrace.web.worker import Worker
+
+if TYPE_CHECKING:
+    from bomtrace.compare import Comparison
+
+MAX_NAME = 200
+MAX_NOTE = 2000
+
+
+def clean_text(value: str | None, what: str, limit: int = MAX_NAME, required: bool = False) -> str:
+    """A form or JSON text field trimmed, within its length limit, present when required (else 422)."""
+    text = " ".join((value or "").split()) if limit <= MAX_NAME else (value or "").strip()
+    if required and not text:
+        raise Problem(422, f"The {what} is missing. Fill it in and send again.")
+    if len(text) > limit:
+        raise Problem(422, f"The {what} is over {limit} characters. Shorten it.")
+    return text
+
+
+def map_lines(text: str | None) -> dict[str, str]:
+    """Column mapping written one HEADER=FIELD a line (as the CLI's --map), e.g. 'Позначка=marking'."""
+    mapping = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        header, sep, field = line.rpartition("=")
+        if not sep or not header.strip():
+            raise Problem(422, f"Mapping line {number} {line.strip()!r} is not HEADER=FIELD. Write one "
+                               "column a line, e.g. Позначка=marking.")
+        mapping[header.strip()] = field.strip()
+    return mapping
+
+
+def checked_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """A column mapping with clean headers and known fields (else 422 naming the fields)."""
+    mapping = {clean_text(k, "column header", required=True): v.strip() for k, v in mapping.items()}
+    try:
+        parse_mapping(mapping)
+    except ValueError as error:
+        raise Problem(422, f"{str(error).replace(' in --map', '').capitalize()}.") from None
+    return mapping
+
+
+class Service:
+    """One data folder's cases; owns the store, the files and the worker."""
+
+    def __init__(self, settings: Settings) -> None:
+        """Open (and migrate) the store under the data folder; nothing runs until start()."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_file = _lock(settings.data_dir)
+        self.settings = settings
+        self.files = FileStore(settings.data_dir)
+        self.store = Store(settings.data_dir / "bomtrace.sqlite3")
+        self.worker = Worker(settings, self.store, self.files)
+        self._blobs = threading.Lock()
+
+    def start(self) -> None:
+        """Clear what a crash left half-made, then start the worker (which requeues interrupted runs)."""
+        hashes, case_ids = self.store.references()
+        self.files.collect(hashes, case_ids)
+        self.worker.start()
+
+    def stop(self) -> None:
+        """Stop the worker and release the data folder."""
+        self.worker.stop()
+        self._lock_file.close()
+
+    def now(self) -> str:
+        """The time now, from the settings' clock."""
+        return self.settings.clock()
+
+    # --- cases ------------------------------------------------------------------------------------
+
+    async def upload(self, upload: Readable, name: str | None, uploader: str | None,
+                     mapping: dict[str, str] | None = None) -> CaseRecord:
+        """Check an upload, store it by hash and create its case with analysis 1 queued."""
+        uploader = clean_text(uploader, "uploader's name") or "anonymous"
+        name = clean_text(name, "case name")
+        mapping = checked_mapping(mapping or {})
+        checked = await receive(upload, self.files.scratch("upload-"), self.settings.max_upload_bytes,
+                                self.settings.limits, mapping)
+        try:
+            with self._blobs:
+                self.files.put_blob(checked.path, checked.sha256)
+                case = self.store.create_case(name=name or checked.filename, uploader=uploader,
+                                              filename=checked.filename, sha256=checked.sha256,
+                                              size=checked.size, now=self.now(), mapping=mapping)
+        finally:
+            self.files.discard(checked.path.parent)
+        self.worker.wake()
+        return case
+
+    def case(self, case_id: str) -> CaseRecord:
+        """A case, or 404."""
+        case = self.store.case(case_id)
+        if case is None:
+            raise not_found()
+        return case
+
+    def delete(self, case_id: str, actor: str | None) -> CaseRecord:
+        """Remove a case, its outputs and (if no other case shares it) its file; the audit log keeps it."""
+        with self._blobs:
+            case = self.store.delete_case(case_id, clean_text(actor, "name") or "anonymous", self.now())
+            if case is None:
+                raise not_found()
+            if not self.store.hash_in_use(case.sha256):
+                self.files.remove_blob(case.sha256)
+        self.files.remove_case(case_id)
+        return case
+
+    # --- analyses ---------------------------------------------------------------------------------
+
+    def analyse_again(self, case_id: str, mapping: dict[str, str] | None, actor: str | None,
+                      reason: str = "rerun") -> AnalysisRecord:
+        """Queue a new analysis version, with a corrected column mapping when one is given."""
+        if mapping is not None:
+            mapping = checked_mapping(mapping)
+        job = self.store.request_analysis(case_id, reason="mapping" if mapping is not None else reason,
+                                          actor=clean_text(actor, "name") or "anonymous", now=self.now(),
+                                          mapping=mapping)
+        if job is None:
+            raise not_found()
+        self.worker.wake()
+        return job
+
+    def analysis(self, case_id: str, version: int | None = None) -> AnalysisRecord:
+        """One analysis version (the latest by default), or 404."""
+        self.case(case_id)
+        job = self.store.analysis(case_id, version)
+        if job is None:
+            raise not_found(f"No analysis version {version} of this case")
+        return job
+
+    def done(self, case_id: str, version: int | None = None) -> AnalysisRecord:
+        """An analysis that has finished (the latest by default); 409 while it is queued, running or failed."""
+        job = self.analysis(case_id, version)
+        if job.status == "failed":
+            raise Problem(409, f"Analysis version {job.version} failed: {job.error} "
+                               "Correct the mapping and run it again.")
+        if job.status != "done":
+            raise Problem(409, f"Analysis version {job.version} is {job.status}. Try again in a moment.")
+        return job
+
+    def output(self, job: AnalysisRecord, fmt: str) -> Path:
+        """The file of one download format of a finished analysis, or 404."""
+        name = library.DOWNLOADS.get(fmt)
+        if name is None or name not in job.outputs:
+            raise Problem(404, f"No {fmt!r} output for this analysis. Choose one of: "
+                               f"{', '.join(f for f, n in library.DOWNLOADS.items() if n in job.outputs)}.")
+        return self.files.analysis_dir(job.case_id, job.version) / name
+
+    def result(self, job: AnalysisRecord) -> dict[str, Any]:
+        """The result.json of a finished analysis."""
+        data: dict[str, Any] = json.loads(self.output(job, "json").read_text(encoding="utf-8"))
+        return data
+
+    def review_queue(self, job: AnalysisRecord) -> list[str]:
+        """The ids of the lines up for review in a finished analysis."""
+        path = self.files.analysis_dir(job.case_id, job.version) / library.REVIEW_FILE
+        queue: list[str] = json.loads(path.read_text(encoding="utf-8"))
+        return queue
+
+    # --- review -----------------------------------------------------------------------------------
+
+    def decide(self, case_id: str, *, line_id: str | None, decision: str | None, value: str | None,
+               note: str | None, reviewer: str | None) -> tuple[DecisionRecord, AnalysisRecord]:
+        """Record a decision on a line of the latest finished analysis and queue a version applying it."""
+        self.case(case_id)
+        reviewer = clean_text(reviewer, "reviewer's name", required=True)
+        if decision not in DECISIONS:
+            raise Problem(422, f"Unknown decision {decision!r}. Use one of: {', '.join(DECISIONS)}.")
+        value = clean_text(value, "value", required=decision in ("set_maker", "set_part"))
+        note = clean_text(note, "note", limit=MAX_NOTE)
+        line_id = clean_text(line_id, "line id", limit=1000, required=True)
+        latest = next((a for a in self.store.analyses(case_id) if a.status == "done"), None)
+        if latest is None:
+            raise Problem(409, "No finished analysis to review yet. Try again when it is done.")
+        if line_id not in {line["id"] for line in self.result(latest)["lines"]}:
+            raise Problem(422, f"No line {line_id!r} in this case. Use an id from the result's lines.")
+        if decision == "set_maker":
+            self._check_maker(value)
+        record, job = self.store.add_decision(case_id, line_id=line_id, decision=decision, value=value,
+                                              note=note, reviewer=reviewer, now=self.now())
+        self.worker.wake()
+        return record, job
+
+    def _check_maker(self, name: str) -> None:
+        """422 unless the catalogs know the maker, so a set_maker decision can apply."""
+        from bomtrace.match import resolve_maker
+
+        if resolve_maker(name, self.settings.catalogs()) is None:
+            raise Problem(422, f"No maker {name!r} in the catalogs. Use a maker's name or alias as the "
+                               "catalog has it, or add the maker to a catalog first.")
+
+    # --- compare ----------------------------------------------------------------------------------
+
+    def comparison(self, case_ids: list[str]) -> Comparison:
+        """The chosen cases' latest finished analyses side by side (by bomtrace.compare)."""
+        from bomtrace.compare import comparison, teardown_from_dict
+
+        if not 2 <= len(set(case_ids)) <= 20:
+            raise Problem(422, "Choose between 2 and 20 cases to compare.")
+        teardowns = []
+        for case_id in dict.fromkeys(case_ids):
+            case = self.case(case_id)
+            job = next((a for a in self.store.analyses(case_id) if a.status == "done"), None)
+            if job is None:
+                raise Problem(409, f"Case {case.name!r} has no finished analysis yet. Try again in a moment.")
+            teardowns.append(teardown_from_dict(f"{case.name} (v{job.version})", self.result(job)))
+        return comparison(teardowns, self.now())
+
+    # --- export -----------------------------------------------------------------------------------
+
+    def export(self, case_id: str) -> bytes:
+        """A zip of the original file, every analysis's outputs, every decision and the case's audit log."""
+        case = self.case(case_id)
+        analyses = self.store.analyses(case_id)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(self.files.blob(case.sha256), f"original/{case.filename}")
+            for job in analyses:
+                folder = self.files.analysis_dir(case_id, job.version)
+                for name in job.outputs if job.status == "done" else []:
+                    archive.write(folder / name, f"analyses/v{job.version}/{name}")
+            _json(archive, "case.json", {"case": asdict(case), "analyses": [asdict(a) for a in analyses]})
+            _json(archive, "decisions.json", [asdict(d) for d in self.store.decisions(case_id)])
+            _json(archive, "audit.json", [asdict(a) for a in self.store.audit(case_id)])
+        return buffer.getvalue()
+
+
+def _json(archive: zipfile.ZipFile, name: str, value: object) -> None:
+    """Write one JSON file into the zip."""
+    archive.writestr(name, json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def _lock(folder: Path) -> IO[str]:
+    """Hold an exclusive lock on the data folder so two servers never share one (and its queue)."""
+    handle = (folder / ".lock").open("a")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BomtraceError(f"Another bomtrace server is using {folder}",
+                            "Stop it, or give this one another --data-dir.") from None
+    return handle

@@ -1,0 +1,168 @@
+"""The pages in-process: upload form, case page with the detected mapping, correction, review,
+report, compare, delete, error pages; every input-derived string escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bomtrace.web.store import Store
+from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, app_client, csv_bytes, wait_done
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def client(data: Path) -> Iterator[TestClient]:
+    with app_client(data) as client:
+        yield client
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    """The CSRF token a page's forms carry (GET sets the browser's CSRF cookie)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF field on {path}"
+    return found.group(1)
+
+
+def post_upload(client: TestClient, content: bytes, filename: str = "t.csv", **fields: str) -> Any:
+    data = {"csrf": csrf(client), "name": "Case", "uploader": "Ann", **fields}
+    return client.post("/cases", data=data, files={"file": (filename, content)}, follow_redirects=False)
+
+
+def case_id_of(response: Any) -> str:
+    assert response.status_code == 303, response.text
+    found = re.fullmatch(r"/cases/([0-9a-f]{16})", response.headers["location"])
+    assert found
+    return found.group(1)
+
+
+def test_index_has_the_upload_form_and_the_cases(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'enctype="multipart/form-data"' in page.text and 'id="drop"' in page.text
+    assert "No case yet." in page.text
+    case_id = case_id_of(post_upload(client, GOOD_CSV, name="Shahed A"))
+    wait_done(client, case_id)
+    page = client.get("/").text
+    assert f'href="/cases/{case_id}">Shahed A</a>' in page
+    assert "2 of 3 components (67%) were made by 2 companies based in the United States" in page
+
+
+def test_upload_form_leads_to_the_case_page_with_headline_and_detected_columns(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes(MAPPING_ROWS), "board.csv"))
+    first = client.get(f"/cases/{case_id}").text
+    assert 'http-equiv="refresh"' in first or 'id="headline"' in first
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}").text
+    assert 'http-equiv="refresh"' not in page
+    assert re.search(r'id="headline">\d+ of 3 components', page)
+    assert "Header row 1, 3 lines read." in page
+    assert '<option value="" selected>(not used)</option>' in page  # the Chip column
+    assert '<option value="manufacturer" selected>' in page
+    assert client.cookies.get("bomtrace_name") == "Ann"
+
+
+def test_a_refused_upload_shows_its_reason_on_the_form(client: TestClient, data: Path) -> None:
+    response = post_upload(client, b"%PDF-1.7", "scan.pdf")
+    assert response.status_code == 415
+    assert 'id="error" role="alert">Unsupported file type &#39;.pdf&#39; in scan.pdf.' in response.text
+    assert Store(data / "bomtrace.sqlite3").cases() == []
+    assert not any((data / "blobs").iterdir())
+
+
+def test_correcting_a_column_runs_a_new_version(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes(MAPPING_ROWS), "board.csv"))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}"), "header": ["Board", "Chip", "Maker"],
+            "field": ["module", "part_number", "manufacturer"], "requested_by": "Ann"}
+    response = client.post(f"/cases/{case_id}/analyses", data=form, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, f"/cases/{case_id}")
+    case = wait_done(client, case_id)
+    assert [(a["version"], a["mapping"]) for a in case["analyses"]] == [
+        (2, {"Board": "module", "Chip": "part_number", "Maker": "manufacturer"}), (1, {})]
+    page = client.get(f"/cases/{case_id}").text
+    assert "Header row 1, 5 lines read." in page
+    assert '<option value="part_number" selected>' in page
+
+
+def test_review_page_records_a_decision_shown_in_the_report(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes([["Marking", "Manufacturer"], ["VP230", "TI"],
+                                                        ["QX7781", ""]]), "r.csv"))
+    wait_done(client, case_id)
+    review = client.get(f"/cases/{case_id}/review").text
+    assert "Needs review (1)" in review and 'name="line_id" value="r.csv::3"' in review
+    form = {"csrf": csrf(client, f"/cases/{case_id}/review"), "line_id": "r.csv::3", "decision": "set_maker",
+            "value": "Texas Instruments", "note": "TI logo", "reviewer": "Bob"}
+    response = client.post(f"/cases/{case_id}/decisions", data=form, follow_redirects=False)
+    assert response.headers["location"] == f"/cases/{case_id}/review"
+    wait_done(client, case_id)
+    review = client.get(f"/cases/{case_id}/review").text
+    assert "Needs review (0)" in review and "Decided in v2 (1)" in review
+    report = client.get(f"/cases/{case_id}/report").text
+    assert "maker set to Texas Instruments by Bob in web review #1" in report[report.index('id="overrides"'):]
+
+
+def test_a_bad_decision_shows_its_reason_on_the_review_page(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, GOOD_CSV))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}/review"), "line_id": "t.csv::3", "decision": "set_part",
+            "value": "", "reviewer": "Bob"}
+    response = client.post(f"/cases/{case_id}/decisions", data=form)
+    assert response.status_code == 422
+    assert 'id="error" role="alert">The value is missing. Fill it in and send again.' in response.text
+
+
+def test_report_page_is_the_stored_report_under_a_strict_policy(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, GOOD_CSV))
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}/report?version=1")
+    assert page.content == client.get(f"/cases/{case_id}/download/html").content
+    assert "script-src" not in page.headers["content-security-policy"]
+    assert "form-action 'none'" in page.headers["content-security-policy"]
+
+
+def test_compare_page_sets_cases_side_by_side(client: TestClient) -> None:
+    a = case_id_of(post_upload(client, GOOD_CSV, name="Geran-2 A"))
+    b = case_id_of(post_upload(client, csv_bytes([["Part number"], ["NEO-M8N"]]), "b.csv", name="Geran-2 B"))
+    wait_done(client, a), wait_done(client, b)
+    page = client.get(f"/compare?ids={a}&ids={b}").text
+    assert "2 teardowns side by side" in page
+    assert "Geran-2 A (v1)" in page and "Geran-2 B (v1)" in page
+
+
+def test_delete_form_removes_the_case(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, GOOD_CSV))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}"), "by": "Ann"}
+    response = client.post(f"/cases/{case_id}/delete", data=form, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/")
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 404
+    assert 'id="error" role="alert">No such case. It may have been deleted' in page.text
+
+
+def test_error_pages_are_pages_not_tracebacks(client: TestClient) -> None:
+    page = client.get("/no/such/page")
+    assert (page.status_code, page.headers["content-type"]) == (404, "text/html; charset=utf-8")
+    assert "No such page. The case list is at /." in page.text and "Traceback" not in page.text
+    assert client.get("/cases/0123456789abcdef/report").status_code == 404
+
+
+def test_every_input_derived_string_is_escaped(client: TestClient) -> None:
+    evil = '<script>alert("x")</script>'
+    rows = [["Marking", "Manufacturer", "Notes"], ['<img src=x onerror="alert(1)">', evil, evil],
+            ["QX1", "", ""]]
+    case_id = case_id_of(post_upload(client, csv_bytes(rows), "x.csv", name=evil, uploader=evil))
+    wait_done(client, case_id)
+    for path in ("/", f"/cases/{case_id}", f"/cases/{case_id}/review", f"/cases/{case_id}/report"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+        assert "&lt;script&gt;alert(" in page or "&lt;img src=x" in page, path
