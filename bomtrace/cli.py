@@ -215,6 +215,8 @@ def serve(
     catalog: Annotated[list[Path], typer.Option("--catalog", help="A catalog folder to layer over the "
                                                 "shipped one; repeatable.")] = [],
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.")] = 25,
+    demo: Annotated[bool, typer.Option("--demo", help="Start with the shipped illustrative teardown as a "
+                                       "case (when the data folder has no cases yet).")] = False,
 ) -> None:
     """Run the web app: upload teardowns, review lines, compare cases; a JSON API beside it.
 
@@ -227,7 +229,8 @@ def serve(
         fail(BomtraceError(f"The web app needs packages that are not installed ({error.name})",
                            "Install them with: pip install 'bomtrace[web]'."))
     settings = Settings(data_dir=data_dir or default_data_dir(), token=token or None,
-                        max_upload_bytes=max_upload_mb * 1024 * 1024, catalogs=shipped_catalogs(catalog))
+                        max_upload_bytes=max_upload_mb * 1024 * 1024, catalogs=shipped_catalogs(catalog),
+                        demo=demo)
     try:
         run_server(settings, host, port)
     except BomtraceError as error:

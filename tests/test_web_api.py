@@ -387,3 +387,14 @@ def test_an_unexpected_error_is_a_json_500_without_traceback(tmp_path: Path) -> 
             500, {"detail": "Internal error (RuntimeError). The server log has the details."})
         page = client.get(f"/cases/{case['id']}/review")
         assert page.status_code == 200
+
+
+def test_demo_starts_with_the_shipped_example_as_a_case_once(data: Path) -> None:
+    with app_client(data, demo=True) as client:
+        [case] = client.get("/api/cases").json()
+        done = wait_done(client, case["id"])
+        assert done["name"] == "Illustrative teardown (example)"
+        result = client.get(f"/api/cases/{case['id']}/result").json()
+        assert result["summary"]["lines"] == 18
+    with app_client(data, demo=True) as client:
+        assert len(client.get("/api/cases").json()) == 1

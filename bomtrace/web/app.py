@@ -34,6 +34,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Start the service (clean-up, requeue, worker) and stop it at shutdown."""
         service.start()
+        if settings.demo:
+            await service.add_example()
         try:
             yield
         finally:

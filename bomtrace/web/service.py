@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from bomtrace import resources
 from bomtrace.errors import BomtraceError
 from bomtrace.ingest import parse_mapping
 from bomtrace.web import library
@@ -111,6 +112,14 @@ class Service:
             self.files.discard(checked.path.parent)
         self.worker.wake()
         return case
+
+    async def add_example(self) -> CaseRecord | None:
+        """Upload the shipped illustrative teardown as a case, through the same checks as any upload,
+        unless the data folder already has cases."""
+        if self.store.cases():
+            return None
+        example = resources.examples_dir() / "illustrative-teardown.xlsx"
+        return await self.upload(FileReadable(example), "Illustrative teardown (example)", "bomtrace demo")
 
     def case(self, case_id: str) -> CaseRecord:
         """A case, or 404."""
@@ -248,6 +257,21 @@ class Service:
             _json(archive, "decisions.json", [asdict(d) for d in self.store.decisions(case_id)])
             _json(archive, "audit.json", [asdict(a) for a in self.store.audit(case_id)])
         return buffer.getvalue()
+
+
+class FileReadable:
+    """A file on disk offered as an upload."""
+
+    def __init__(self, path: Path) -> None:
+        self.filename: str | None = path.name
+        self._handle = path.open("rb")
+
+    async def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes; the file is closed at its end."""
+        chunk = self._handle.read(size)
+        if not chunk:
+            self._handle.close()
+        return chunk
 
 
 def _json(archive: zipfile.ZipFile, name: str, value: object) -> None:

@@ -45,3 +45,5 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     #: seconds a signed-in session lasts
     session_seconds: int = 12 * 3600
+    #: add the shipped illustrative teardown as a case when the data folder has none
+    demo: bool = False
