@@ -274,6 +274,56 @@ def catalog_validate(
     typer.echo(f"{path}: valid")
 
 
+@catalog_app.command("import")
+def catalog_import(
+    source: Annotated[Path, typer.Argument(help="A csv/tsv/xlsx/xls/ods file: a distributor export, a "
+                                           "database dump.")],
+    map_: Annotated[list[str], typer.Option("--map", help="COLUMN=FIELD, e.g. \"Mfr Part #=part_number\"; "
+                                            "repeatable.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The catalog folder to write.")],
+    table: Annotated[str, typer.Option(help="The table the rows belong to.")] = "parts",
+    default: Annotated[list[str], typer.Option("--default", help="FIELD=VALUE for fields no column gives, "
+                                               "e.g. \"source=Distributor export 2026-11\"; repeatable.")] = [],
+    name: Annotated[str, typer.Option(help="The catalog's name in result.json.")] = "",
+    version: Annotated[str, typer.Option(help="The catalog's version.")] = "1",
+) -> None:
+    """Bring your own parts list into the catalog schema, for `analyze --catalog OUT`.
+
+    Example: bomtrace catalog import export.xlsx --map "Mfr Part #=part_number" --map
+    "Manufacturer=manufacturer" --default category=other-ic --default "source=Distributor export
+    2026-11" --out our-catalog/
+    """
+    from bomtrace.catalog_import import import_table, write_folder
+    from bomtrace.catalogs import load_catalogs
+
+    try:
+        imported = import_table(source, _pairs(map_, "--map"), load_catalogs(), table,
+                                _pairs(default, "--default"))
+    except BomtraceError as error:
+        fail(error)
+    for problem in imported.problems:
+        typer.echo(f"skipped: {problem}", err=True)
+    problems = write_folder(imported, out, name or out.name, version)
+    for problem in problems:
+        typer.echo(problem)
+    typer.echo(f"wrote {len(imported.rows)} row(s) to {out / (table + '.csv')}; "
+               f"{len(imported.problems)} skipped; {'valid' if not problems else 'NOT valid'}")
+    if problems or not imported.rows:
+        raise typer.Exit(1)
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    """A=B items as a dict: --map splits at the last '=' (a header may hold one), --default at the
+    first (a value may)."""
+    pairs = {}
+    for item in items:
+        key, sep, value = item.rpartition("=") if option == "--map" else item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r} is not A=B", param_hint=option)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
 def _shipped_catalogs() -> Path:
     from bomtrace import resources
 

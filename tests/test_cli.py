@@ -129,7 +129,8 @@ def test_catalog_validate_lists_every_problem(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help() -> None:
-    for args in (["--help"], ["analyze", "--help"], ["demo", "--help"], ["catalog", "stats", "--help"],
-                 ["catalog", "validate", "--help"]):
+    for args in (["--help"], ["analyze", "--help"], ["demo", "--help"], ["compare", "--help"],
+                 ["serve", "--help"], ["catalog", "stats", "--help"], ["catalog", "validate", "--help"],
+                 ["catalog", "import", "--help"]):
         result = invoke(*args)
         assert result.exit_code == 0 and "Usage" in result.stdout
