@@ -9,4 +9,4 @@ __version__ = "0.1.0"
 
 from bomtrace.pipeline import Options, run
 
-__all__ = ["Options", "run", "__version__"]
+__all__ = ["Options", "__version__", "run"]

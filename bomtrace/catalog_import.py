@@ -56,7 +56,7 @@ def import_table(path: str | Path, mapping: Mapping[str, str], catalog: Catalog,
         header_at = _header_row(sheet.rows, wanted)
         if header_at is None:
             continue
-        number, header = sheet.rows[header_at]
+        _, header = sheet.rows[header_at]
         positions = {wanted[normalize_header(h)]: i for i, h in enumerate(header)
                      if normalize_header(h) in wanted}
         for row_number, cells in sheet.rows[header_at + 1:]:

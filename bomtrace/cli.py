@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -49,7 +49,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
                                                     help="Show the version and exit.")] = None,
 ) -> None:
     """bomtrace."""
@@ -99,11 +99,11 @@ def analyze(
                                             "\"Позначка=marking\"; repeatable. Fields: part_number, marking, "
                                             "manufacturer, description, sample, module, quantity, refdes, "
                                             "country, date_code, notes.")] = [],
-    format_: Annotated[Optional[str], typer.Option("--format", help="Comma-separated outputs to write "
+    format_: Annotated[str | None, typer.Option("--format", help="Comma-separated outputs to write "
                                                    "(default: all).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."
                                           )] = False,
-    overrides: Annotated[Optional[Path], typer.Option("--overrides", help="Review decisions to apply: the "
+    overrides: Annotated[Path | None, typer.Option("--overrides", help="Review decisions to apply: the "
                                                       "filled Review sheet of report.xlsx, or a CSV/YAML with "
                                                       "id or part_number, decision, value, note, reviewer.")
                          ] = None,
@@ -208,9 +208,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; other than loopback needs --token.")
                     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder for the case database and "
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder for the case database and "
                                                      "files (default: your user data folder).")] = None,
-    token: Annotated[Optional[str], typer.Option(envvar="BOMTRACE_TOKEN", help="Access token every request "
+    token: Annotated[str | None, typer.Option(envvar="BOMTRACE_TOKEN", help="Access token every request "
                                                  "must carry (16+ characters); or set BOMTRACE_TOKEN.")] = None,
     catalog: Annotated[list[Path], typer.Option("--catalog", help="A catalog folder to layer over the "
                                                 "shipped one; repeatable.")] = [],

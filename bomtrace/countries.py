@@ -38,4 +38,4 @@ def country_name(code: str | None) -> str:
 def bare_name(code: str | None) -> str:
     """The name without a leading 'the', for table cells."""
     name = country_name(code)
-    return name[4:] if name.startswith("the ") else name
+    return name.removeprefix("the ")

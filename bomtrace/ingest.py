@@ -31,7 +31,7 @@ CALAMINE_SUFFIXES = {".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CALAMINE_SUFFIXES | TEXT_SUFFIXES
 HEADER_SEARCH_ROWS = 30
-_TOTAL_ROW = re.compile(r"^\s*(total|totals|grand total|всього|разом|усього|итого|всего)\b", re.I)
+_TOTAL_ROW = re.compile(r"^\s*(total|totals|grand total|всього|разом|усього|итого|всего)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bomtrace.catalogs import Catalog, Family
-from bomtrace.partindex import Part
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.models import Candidate, Confidence, Match, ParsedLine
 from bomtrace.normalize import fold_lookalikes, maker_key, split_maker_name
+from bomtrace.partindex import Part
 
 # Rank of each method: lower is stronger evidence.
 #: A truncated number that begins more catalog part numbers than this is left to the family.
@@ -268,9 +268,7 @@ def misread_like(a: str, b: str) -> bool:
                 return False
             if x == "." or y == ".":
                 return False
-        elif op == "delete" and (a[i].isdigit() or a[i] == "."):
-            return False
-        elif op == "insert" and (b[j].isdigit() or b[j] == "."):
+        elif op == "delete" and (a[i].isdigit() or a[i] == ".") or op == "insert" and (b[j].isdigit() or b[j] == "."):
             return False
     return True
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bomtrace import resources
-from bomtrace.catalogs import Restriction, read_meta, read_rows
+from bomtrace.catalogs import read_meta, read_rows
+from bomtrace.models import Restriction
 
 #: Makers whose week 01 is the week that contains 1 January (their own published rule).
 JAN1_WEEK_MAKERS = frozenset({"microchip"})
