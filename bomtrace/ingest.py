@@ -267,6 +267,7 @@ def decode_text(name: str, data: bytes) -> str:
 
 def _text_table(name: str, data: bytes, limits: Limits) -> Table:
     text = decode_text(name, data)
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))  # a cell may be the whole file
     delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []

@@ -31,6 +31,10 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u
 _MICRO = str.maketrans({"\u00b5": "u", "\u03bc": "u"})
 
 
+#: No orderable part number is longer; a longer "part number" is text, not worth a look-up.
+MAX_PART_KEY = 40
+
+
 def fold_lookalikes(text: str) -> str:
     """Upper case with Cyrillic and Greek look-alike letters made Latin ('АТМЕGА' -> 'ATMEGA'), the
     micro sign read as U (µPD -> UPD) and every dash made a hyphen."""
@@ -93,11 +97,11 @@ def looks_like_date_code(token: str) -> str | None:
 
 
 def is_part_like(token: str) -> bool:
-    """A token worth looking up: letters and digits, three characters or more, not a value or a word."""
-    if _VALUE_WITH_CYRILLIC_UNIT.match(token):
+    """A token worth looking up: letters and digits, 3 to 40 characters, not a value or a word."""
+    if len(token) > 4 * MAX_PART_KEY or _VALUE_WITH_CYRILLIC_UNIT.match(token):
         return False
     key = part_key(token)
-    if len(key) < 3 or key in marking_stopwords():
+    if not 3 <= len(key) <= MAX_PART_KEY or key in marking_stopwords():
         return False
     if not any(c.isdigit() for c in key) or not any(c.isalpha() for c in key):
         return False
@@ -135,7 +139,7 @@ def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None
             candidates.append(Candidate(text, key, origin))
 
     part_number = line.get("part_number")
-    if part_number:
+    if part_number and len(part_key(part_number[: 4 * MAX_PART_KEY])) <= MAX_PART_KEY:
         add(part_number, "part_number")
     date_code = line.get("date_code") or None
     lots: list[str] = []

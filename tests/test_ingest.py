@@ -191,3 +191,18 @@ def test_a_bad_file_does_not_stop_the_good_ones(tmp_path: Path, make_xlsx) -> No
     assert len(result.lines) == 1
     assert result.failed == [str(bad)]
     assert result.issues[0].source == "bad.xlsx"
+
+
+def test_a_huge_crafted_cell_is_read_and_analysed_without_blowing_up(tmp_path: Path) -> None:
+    from bomtrace.catalogs import load_catalogs
+    from bomtrace.pipeline import run
+
+    path = tmp_path / "t.csv"
+    huge = "S0I1B8Z2" * 50_000
+    path.write_text(f"Part Number,Marking,Manufacturer\n{huge},{huge} <script>x</script>,TI\n", encoding="utf-8")
+    result = run([path], catalog=load_catalogs([Path(__file__).parent / "fixtures" / "catalog-mini"],
+                                               shipped=False))
+    [line] = result.lines
+    assert line.line.get("part_number") == huge
+    assert line.parsed.candidates == ()
+    assert (line.match.confidence, line.attribution.company) == ("probable", "Texas Instruments")
