@@ -149,12 +149,19 @@ class LineResult:
 
     @property
     def quantity(self) -> int:
-        text = self.line.get("quantity").strip()
-        try:
-            value = int(float(text.replace(",", ".")))
-        except ValueError:
-            return 1
-        return value if value > 0 else 1
+        """The quantity as a whole number of pieces; blank, not a number or not positive counts as 1."""
+        return quantity_of(self.line.get("quantity")) or 1
+
+
+def quantity_of(text: str) -> int | None:
+    """A quantity cell as a positive whole number ('2', '2,0', '3.0'), or None when it is not one."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    if not value.is_integer() or not 0 < value < 1e9:
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from bomtrace.catalogs import Catalog, load_catalogs
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.ingest import Limits, read_inputs
 from bomtrace.match import match_line
-from bomtrace.models import Basis, LineResult, RawLine, Result
+from bomtrace.models import Basis, Issue, LineResult, RawLine, Result, quantity_of
 from bomtrace.normalize import parse_line
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,19 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, options: Options =
     return results
 
 
+def row_issues(results: Iterable[LineResult]) -> list[Issue]:
+    """Problems with single cells worth a reader's attention (a quantity that is not a number)."""
+    issues = []
+    for r in results:
+        text = r.line.get("quantity")
+        if text.strip() and quantity_of(text) is None:
+            s = r.line.source
+            place = f"{s.file}{'/' + s.sheet if s.sheet else ''} row {s.row}"
+            issues.append(Issue(place, f"Quantity {text[:40]!r} is not a whole number of pieces in {place}; "
+                                       "counted as 1."))
+    return issues
+
+
 def run(inputs: Sequence[str | Path], options: Options = Options(), *, catalog: Catalog | None = None,
         progress: Progress | None = None) -> Result:
     """Ingest every input, analyse every line and aggregate; failed inputs are listed, not raised.
@@ -86,7 +99,7 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), *, catalog: 
         lines=results,
         breakdown=aggregate.breakdown(results),
         by_sample=aggregate.by_sample(results),
-        issues=ingested.issues,
+        issues=ingested.issues + row_issues(results),
         as_of=catalog.as_of,
         failed_inputs=ingested.failed,
         restrictions=list(catalog.restrictions),

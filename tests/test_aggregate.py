@@ -64,3 +64,17 @@ def test_by_sample_only_with_two_samples_or_more() -> None:
     assert [(name, b.summary.lines, b.summary.headline) for name, b in samples] == [
         ("A", 1, "1 of 1 component (100%) was made by 1 company based in the United States"),
         ("B", 2, "1 of 2 components (50%) was made by 1 company based in Switzerland")]
+
+
+def test_quantities_that_are_not_whole_numbers_count_as_one_and_are_reported(tmp_path, mini) -> None:
+    from bomtrace.pipeline import run
+
+    path = tmp_path / "t.csv"
+    path.write_text("Marking,Qty\nVP230,1e400\nVP230,x\nVP230,-3\nVP230,\"2,0\"\nVP230,\n", encoding="utf-8")
+    result = run([path], catalog=mini)
+    assert [line.quantity for line in result.lines] == [1, 1, 1, 2, 1]
+    assert result.summary.quantity == 6
+    assert [i.message for i in result.issues] == [
+        "Quantity '1e400' is not a whole number of pieces in t.csv row 2; counted as 1.",
+        "Quantity 'x' is not a whole number of pieces in t.csv row 3; counted as 1.",
+        "Quantity '-3' is not a whole number of pieces in t.csv row 4; counted as 1."]
