@@ -319,8 +319,9 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
             return _decided(top, named.maker, agreeing[0], named, runner, catalog, thresholds, flags)
         if len(makers) > 1 or (top.family and top.family.ambiguous):
             flags.append("ambiguous_part")
-            match = _maker_only(named, catalog, flags, top)
-            return match
+            return _maker_only(named, catalog, flags, top)
+        if _confidence(top, False, thresholds) not in ("confirmed", "probable"):
+            return _maker_only(named, catalog, flags, top)  # weak evidence does not contradict a name
         flags.append("maker_conflict")
         part_maker = catalog.manufacturers[makers[0]].name
         return Match(

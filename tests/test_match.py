@@ -66,6 +66,8 @@ CASES = [
      "an ambiguous family prefix decides nothing alone"),
     ({"part_number": "IRF540N", "manufacturer": "NXP"}, "maker-name", "possible", "nxp", ("maker_conflict",),
      "a maker named that disagrees with the part's maker is kept, flagged and lowered"),
+    ({"part_number": "HS-5085MG", "manufacturer": "Texas Instruments"}, "maker-name", "probable",
+     "texas-instruments", (), "weak evidence (a two-letter family) does not contradict a maker named"),
     ({"part_number": "MAX3232ECPE+", "manufacturer": "Analog Devices"}, "base-part", "confirmed",
      "analog-devices", (), "the owner named for a brand's part is the same group: the source's name is kept"),
     ({"part_number": "IRF540NPBF", "manufacturer": "International Rectifier (Infineon Technologies)"},
