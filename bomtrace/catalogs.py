@@ -141,15 +141,18 @@ class Catalog:
         return self.by_key.parts()
 
     def family_for(self, key: str, text: str | None = None) -> Family | None:
-        """The family with the longest prefix that `key` starts with. A prefix that ends in a dash
-        ('BN-', 'M80-') also needs the dash in the printed `text`: BNX023 is not a BN- part."""
+        """The family with the longest prefix that `key` starts with. A prefix written with a dash
+        must be printed with it when the text without the dash belongs to another maker's shorter
+        prefix too ('MAX6001' is Maxim, not u-blox MAX-6), or when the dash ends the prefix
+        ('BNX023' is not a 'BN-' part); otherwise it may be left out ('NEOM8N' is a NEO-M8 part)."""
         printed = dashed_form(text) if text is not None else None
-        for length in self.family_lengths:
-            family = self.family_by_key.get(key[:length]) if length <= len(key) else None
-            if family is None:
-                continue
-            if printed is not None and family.prefix.endswith("-") and not printed.startswith(
-                    dashed_form(family.prefix)):
+        found = [self.family_by_key[key[:n]] for n in self.family_lengths
+                 if n <= len(key) and key[:n] in self.family_by_key]
+        for i, family in enumerate(found):
+            if printed is None or "-" not in family.prefix or printed.startswith(dashed_form(family.prefix)):
+                return family
+            shorter = found[i + 1] if i + 1 < len(found) else None
+            if family.prefix.endswith("-") or (shorter and set(shorter.manufacturers) != set(family.manufacturers)):
                 continue
             return family
         return None

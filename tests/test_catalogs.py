@@ -131,3 +131,14 @@ def test_bad_user_catalog_problems_name_file_line_and_column(tmp_path: Path) -> 
     ]
     with pytest.raises(CatalogError):
         load_catalogs([tmp_path], cache=False)
+
+
+def test_no_part_falls_in_another_makers_unambiguous_family(shipped: Catalog) -> None:
+    """A part's own family (longest prefix, dashes as printed) names its maker or its group, or is
+    marked ambiguous: the check that found u-blox's MAX-6 prefix swallowing Maxim's MAX6xxx parts."""
+    from bomtrace.match import same_group
+
+    wrong = [(p.part_number, p.manufacturer, f.prefix) for p in shipped.all_parts()
+             if (f := shipped.family_for(p.key, p.part_number)) and not f.ambiguous
+             and not any(same_group(shipped, p.manufacturer, m) for m in f.manufacturers)]
+    assert wrong == []
