@@ -206,3 +206,28 @@ def test_a_huge_crafted_cell_is_read_and_analysed_without_blowing_up(tmp_path: P
     assert line.line.get("part_number") == huge
     assert line.parsed.candidates == ()
     assert (line.match.confidence, line.attribution.company) == ("probable", "Texas Instruments")
+
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Компоненти">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Звіт</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Маркування</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>Виробник</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>VP230</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>TI</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+
+
+def test_ods_is_read_with_its_sheet_and_rows(tmp_path: Path) -> None:
+    path = tmp_path / "t.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", ODS_CONTENT)
+    info, lines, _ = read_input(path)
+    assert info.sheets[0].header_row == 2
+    assert [(line.source.id, line.fields) for line in lines] == [
+        ("t.ods:Компоненти:3", {"marking": "VP230", "manufacturer": "TI"})]
