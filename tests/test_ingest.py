@@ -221,12 +221,20 @@ ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 </table:table></office:spreadsheet></office:body></office:document-content>"""
 
 
+ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
 def test_ods_is_read_with_its_sheet_and_rows(tmp_path: Path) -> None:
     path = tmp_path / "t.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
                          compress_type=zipfile.ZIP_STORED)
         archive.writestr("content.xml", ODS_CONTENT)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
     info, lines, _ = read_input(path)
     assert info.sheets[0].header_row == 2
     assert [(line.source.id, line.fields) for line in lines] == [
