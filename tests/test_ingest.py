@@ -229,11 +229,12 @@ ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_ods_is_read_with_its_sheet_and_rows(tmp_path: Path) -> None:
+    """A minimal OpenDocument spreadsheet, written without whitespace between cells as office suites do."""
     path = tmp_path / "t.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
                          compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", ODS_CONTENT)
+        archive.writestr("content.xml", ODS_CONTENT.replace("\n", " ").replace("> <", "><"))
         archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
     info, lines, _ = read_input(path)
     assert info.sheets[0].header_row == 2
