@@ -131,11 +131,7 @@ def analyze(
             result = run(inputs, options, progress=progress)
     except BomtraceError as error:
         fail(error)
-    for issue in result.issues:
-        if issue.source.split("/")[0].split(" ")[0] in {Path(f).name for f in result.failed_inputs}:
-            typer.echo(f"Error: {issue.message}", err=True)
-        elif overrides and issue.source.startswith(overrides.name):
-            typer.echo(f"Warning: {issue.message}", err=True)
+    cli_output.print_issues(result)
     if not result.inputs:
         typer.echo("Error: no input could be read; nothing written.", err=True)
         raise typer.Exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,27 @@ def progress_bar() -> Iterator[Callable[[int, int], None]]:
     finally:
         if task is not None:
             bar.stop()
+
+
+#: Warnings printed on the terminal before the rest are left to result.json.
+MOST_WARNINGS = 20
+
+
+def print_issues(result: Result) -> None:
+    """One stderr line per issue: `Error:` for an input that failed entirely, `Warning:` for the rest
+    (a skipped sheet, a bad cell, a decision that matched nothing), the first few of them."""
+    failed = {Path(f).name for f in result.failed_inputs}
+    warnings = []
+    for issue in result.issues:
+        if issue.source.split("/")[0].split(" ")[0] in failed:
+            print(f"Error: {issue.message}", file=sys.stderr)
+        else:
+            warnings.append(issue.message)
+    for message in warnings[:MOST_WARNINGS]:
+        print(f"Warning: {message}", file=sys.stderr)
+    if len(warnings) > MOST_WARNINGS:
+        print(f"Warning: {len(warnings) - MOST_WARNINGS} more issue(s) are listed in result.json.",
+              file=sys.stderr)
 
 
 def print_summary(result: Result, written: list[Path]) -> None:

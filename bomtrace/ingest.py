@@ -369,7 +369,10 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
         note = "skipped: no part number, marking or manufacturer column in its first rows"
         if not any(any(cells) for _, cells in table.rows):
             note = "skipped: empty"
-        return [], SheetInfo(table.name, None, {}, 0, note), [Issue(place, f"Sheet {note}")]
+        message = (f"Sheet {note} in {place}. Name the column with --map \"HEADER=part_number\" if it is "
+                   "there under another name." if table.rows and any(any(c) for _, c in table.rows)
+                   else f"Sheet {note} in {place}.")
+        return [], SheetInfo(table.name, None, {}, 0, note), [Issue(place, message)]
     index, columns = found
     header_number, header_cells = table.rows[index]
     lines = list(_component_rows(file, table, index, header_cells, columns))

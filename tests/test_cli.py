@@ -134,3 +134,14 @@ def test_every_command_has_help() -> None:
                  ["catalog", "import", "--help"]):
         result = invoke(*args)
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_skipped_sheets_and_bad_cells_are_warned_about(tmp_path: Path, make_xlsx) -> None:
+    path = make_xlsx({"Notes": [["Photo", "Comment"], ["1.jpg", "board"]],
+                      "Parts": [["Marking", "Maker", "Qty"], ["VP230", "TI", "two"]]})
+    result = invoke("analyze", path, "--out", tmp_path / "out", "--catalog", MINI, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "Warning: Sheet skipped: no part number, marking or manufacturer column in its first rows in "
+        "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under another name.",
+        "Warning: Quantity 'two' is not a whole number of pieces in t.xlsx/Parts row 2; counted as 1."]

@@ -90,7 +90,9 @@ def test_sheet_without_part_column_is_skipped_with_an_issue(make_xlsx) -> None:
     info, lines, issues = read_input(path)
     assert len(lines) == 1
     assert [(i.source, i.message) for i in issues] == [
-        ("t.xlsx/Notes", "Sheet skipped: no part number, marking or manufacturer column in its first rows")]
+        ("t.xlsx/Notes", "Sheet skipped: no part number, marking or manufacturer column in its first rows in "
+                         "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under "
+                         "another name.")]
     assert info.sheets[0].skipped
 
 
