@@ -111,6 +111,8 @@ class Catalog:
     family_by_key: dict[str, Family] = field(default_factory=dict)
     family_lengths: list[int] = field(default_factory=list)
     maker_by_key: dict[str, str] = field(default_factory=dict)
+    #: the keys of maker_by_key as a list, for fuzzy name matching without rebuilding it per line
+    maker_keys: list[str] = field(default_factory=list)
     # where each family, part and keyword row was read: (table, key) -> "file:line"
     places: dict[tuple[str, str], str] = field(default_factory=dict)
     rows_read: int = 0
@@ -126,11 +128,13 @@ class Catalog:
         self.family_by_key = {f.key: f for f in self.families.values()}
         self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
         self.maker_by_key = {}
+        self.maker_keys = []
         for maker in self.manufacturers.values():
             for name in (maker.name, *maker.aliases):
                 key = maker_key(name)
-                if key:
-                    self.maker_by_key.setdefault(key, maker.id)
+                if key and key not in self.maker_by_key:
+                    self.maker_by_key[key] = maker.id
+                    self.maker_keys.append(key)
 
     def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
         """Catalog part keys that begin with `prefix`, in order (the first `limit` if given)."""

@@ -93,7 +93,7 @@ def resolve_maker(name: str, catalog: Catalog, thresholds: Thresholds = DEFAULT)
             return MakerEvidence(found, "bracket", 90.0, name)
     key = maker_key(parts.primary or name)
     if len(key) >= 4:
-        best = process.extractOne(key, list(catalog.maker_by_key), scorer=fuzz.token_sort_ratio,
+        best = process.extractOne(key, catalog.maker_keys, scorer=fuzz.token_sort_ratio,
                                   score_cutoff=thresholds.maker_fuzzy_min)
         if best:
             return MakerEvidence(catalog.maker_by_key[best[0]], "alias-fuzzy", float(best[1]), name)
