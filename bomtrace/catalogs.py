@@ -32,6 +32,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "keywords": ("keyword", "manufacturer", "kind", "source"),
     "restrictions": ("date", "jurisdiction", "measure", "targets", "source"),
 }
+#: `ambiguous` in families: no; yes (a prefix several makers use for their own parts); generic (the
+#: same designations are made by several makers). Empty means no.
+AMBIGUITY_VALUES = {"", "no", "n", "false", "0", "yes", "y", "true", "1", "generic"}
 OWNERSHIP_EVENTS = {"acquired_by", "merged_into", "renamed_to", "spun_off_from", "majority_sold_to",
                     "became_independent"}
 #: Events after which `other` owns the company.
@@ -68,6 +71,9 @@ class Family:
     series: str
     ambiguous: bool
     source: str
+    #: the same designations are made by several makers (LM358, 2N2222, SS34), so a part listed
+    #: under one of them may be another's; a merely shared prefix (INA: TI and Avago) is not generic
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,11 +403,15 @@ def _merge_families(catalog: Catalog, folder: Path, problems: list[str]) -> None
             continue
         seen[key] = row
         makers = _split(v["manufacturer"])
-        ambiguous = v["ambiguous"].lower() in {"yes", "true", "1", "y"}
+        value = v["ambiguous"].lower()
+        if value not in AMBIGUITY_VALUES:
+            problems.append(f"{row.where('ambiguous')}: {v['ambiguous']!r} is not one of no, yes, generic")
+            continue
+        ambiguous = value in {"yes", "generic", "true", "1", "y"}
         if len(makers) > 1 and not ambiguous:
-            problems.append(f"{row.where('ambiguous')}: several makers but ambiguous is not 'yes'")
+            problems.append(f"{row.where('ambiguous')}: several makers but ambiguous is not 'yes' or 'generic'")
         catalog.families[key] = Family(v["prefix"], key, makers, v["category"], v["series"],
-                                       ambiguous or len(makers) > 1, v["source"])
+                                       ambiguous or len(makers) > 1, v["source"], value == "generic")
         catalog.places[("families", key)] = row.where()
 
 

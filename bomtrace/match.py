@@ -109,13 +109,14 @@ def same_group(catalog: Catalog, a: str, b: str) -> bool:
 
 def evidence_for(candidate: Candidate, catalog: Catalog, thresholds: Thresholds = DEFAULT
                  ) -> Evidence | None:
-    """The strongest thing one candidate finds, with the makers of an ambiguous family it belongs to
-    (LM317 listed under one maker is still an LM part many makers make)."""
+    """The strongest thing one candidate finds, with the makers of a generic family it belongs to
+    (LM317 listed under one maker is still an LM317 many makers make; INA219 stays TI's, though
+    Avago also used the INA prefix)."""
     found = _strongest(candidate, catalog, thresholds)
     if found is None or not found.parts or found.method == "marking-code":
         return found
     family = catalog.family_for(found.parts[0].key, found.parts[0].part_number)
-    if family is None or not family.ambiguous:
+    if family is None or not family.generic:
         return found
     return replace(found, shared_by=family.manufacturers,
                    detail=f"{found.detail} (prefix {family.prefix} is shared by several makers)")
