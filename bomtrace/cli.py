@@ -99,7 +99,7 @@ def analyze(
                                             "\"Позначка=marking\"; repeatable. Fields: part_number, marking, "
                                             "manufacturer, description, sample, module, quantity, refdes, "
                                             "country, date_code, notes.")] = [],
-    format_: Annotated[str | None, typer.Option("--format", help="Comma-separated outputs to write "
+    format_: Annotated[str | None, typer.Option("--format", help="Comma-separated outputs to write: json, csv, html, xlsx "
                                                    "(default: all).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."
                                           )] = False,
