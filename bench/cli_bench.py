@@ -1,7 +1,7 @@
 """Time `bomtrace analyze` on a 52-line teardown as a fresh process, against importing the libraries
 it stands on. Run by hand:
 
-    python bench/cli_bench.py [--runs 7]
+    python bench/cli_bench.py [--runs 15]
 
 The teardown is SYNTHETIC: 52 lines drawn from the shipped catalog's parts (seeded), written as a CSV
 in a temporary folder. The index cache is built once before timing, as it is on any second run.
@@ -37,18 +37,25 @@ def teardown(path: Path, lines: int = 52, seed: int = 3) -> Path:
     return path
 
 
-def timed(command: list[str], runs: int, env: dict[str, str]) -> list[float]:
-    times = []
+def once(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def interleaved(first: list[str], second: list[str], runs: int, env: dict[str, str]
+                ) -> tuple[list[float], list[float]]:
+    """Both commands timed in turns, so a change in the machine's load hits both alike."""
+    a, b = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        times.append(time.perf_counter() - start)
-    return times
+        a.append(once(first, env))
+        b.append(once(second, env))
+    return a, b
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bomtrace-cli-bench-"))
     env = {**os.environ, "BOMTRACE_CACHE_DIR": str(work / "cache")}
@@ -56,8 +63,7 @@ def main() -> int:
     analyze = [sys.executable, "-m", "bomtrace", "analyze", str(source), "--out", str(work / "out")]
     subprocess.run(analyze, check=True, stdout=subprocess.DEVNULL, env=env)  # builds the index cache
     imports = [sys.executable, "-c", "import pandas, rapidfuzz, openpyxl, jinja2"]
-    base = timed(imports, args.runs, env)
-    ours = timed(analyze, args.runs, env)
+    base, ours = interleaved(imports, analyze, args.runs, env)
     ratio = statistics.median(ours) / statistics.median(base)
     print(f"import pandas, rapidfuzz, openpyxl, jinja2: median {statistics.median(base):.3f} s "
           f"(min {min(base):.3f}) over {args.runs} runs")

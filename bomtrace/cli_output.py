@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from bomtrace.models import Result
@@ -21,15 +21,18 @@ PROGRESS_MIN_LINES = 500
 def progress_bar() -> Iterator[Callable[[int, int], None]]:
     """A callback(done, total) that draws a bar on stderr for long runs, and nothing for short ones."""
     console = Console(stderr=True)
-    bar = Progress(TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=console, transient=True)
-    task = None
+    bar: Any = None
+    task: Any = None
 
     def update(done: int, total: int) -> None:
-        nonlocal task
+        nonlocal bar, task
         if total < PROGRESS_MIN_LINES or not console.is_terminal:
             return
-        if task is None:
+        if bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           console=console, transient=True)
             bar.start()
             task = bar.add_task("matching", total=total)
         bar.update(task, completed=done)
@@ -37,7 +40,7 @@ def progress_bar() -> Iterator[Callable[[int, int], None]]:
     try:
         yield update
     finally:
-        if task is not None:
+        if bar is not None:
             bar.stop()
 
 

@@ -38,6 +38,7 @@ def environment() -> jinja2.Environment:
     """The jinja2 environment over templates/: autoescape on, undefined names are errors."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(resources.templates_dir()),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -48,6 +49,21 @@ def environment() -> jinja2.Environment:
                        num=_num)
     env.globals.update(version=__version__)
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept beside the index cache, so a fresh process does not recompile them
+    (jinja2 checks each template's modification time); none when caching is off or impossible."""
+    from bomtrace.catalog_cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "templates"))
 
 
 def _pct(part: int, whole: int) -> str:
