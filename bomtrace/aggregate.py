@@ -112,11 +112,3 @@ def by_sample(results: Sequence[LineResult]) -> list[tuple[str, Breakdown]]:
         return []
     return [(s or "(no sample)", breakdown([r for r in results if r.line.get("sample") == s]))
             for s in samples]
-
-
-def cross_table(results: Sequence[LineResult], rows: str, columns: str = "country") -> pd.DataFrame:
-    """Lines counted by two fields (e.g. module x country); blanks shown as '(none)'."""
-    frame = lines_frame(results).fillna("(none)").replace("", "(none)")
-    if frame.empty:
-        return pd.DataFrame()
-    return pd.crosstab(frame[rows], frame[columns])

@@ -184,10 +184,6 @@ class Catalog:
             current = parent
         return current
 
-    @property
-    def entries(self) -> int:
-        return len(self.manufacturers) + len(self.families) + len(self.parts) + self.by_key.rows
-
 
 # --- loading -------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ Rules, in the order they decide:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -159,10 +159,11 @@ def _marking_code(candidate: Candidate, key: str, catalog: Catalog, t: Threshold
                     detail=f"{candidate.text!r} is the top marking of {parts[0].part_number}")
 
 
-def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT, text: str = "") -> str | None:
+def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT, breaks: Set[int] = frozenset()
+                  ) -> str | None:
     """The longest catalog part number that `key` starts with, leaving an ordering suffix; the cut
-    never falls inside a number unless the printed `text` separates it there ('XC7Z020-1CLG400C')."""
-    breaks = separator_positions(text) if text else set()
+    never falls inside a number unless the printed text separates it there (`breaks`, from
+    separator_positions: 'XC7Z020-1CLG400C')."""
     for length in range(len(key) - 1, t.min_base - 1, -1):
         if len(key) - length > t.max_suffix:
             break
@@ -190,7 +191,7 @@ def _splits_a_number(key: str, at: int) -> bool:
 
 
 def _base_part(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
-    base = base_part_key(key, catalog, t, candidate.text)
+    base = base_part_key(key, catalog, t, separator_positions(candidate.text))
     if base is None:
         return None
     parts = catalog.by_key[base]
@@ -223,8 +224,9 @@ def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds, exact_only: 
             return _misread_evidence(candidate, catalog.by_key[variant], swaps)
     if exact_only:
         return None
+    breaks = separator_positions(candidate.text)
     for variant, swaps in variants:
-        base = base_part_key(variant, catalog, t, candidate.text)
+        base = base_part_key(variant, catalog, t, breaks)
         if base and len(base) > max(i for i, _, _ in swaps):
             return _misread_evidence(candidate, catalog.by_key[base], swaps)
     return None
@@ -425,9 +427,3 @@ def _runner_up(evidence: list[Evidence], top: Evidence, catalog: Catalog, chosen
             maker = catalog.manufacturers[e.makers[0]].name if e.makers else "?"
             return f"{_part_label(e)} by {maker} ({e.method} {e.score:.0f})"
     return None
-
-
-def match_all(parsed_lines: Iterable[tuple[ParsedLine, str]], catalog: Catalog,
-              thresholds: Thresholds = DEFAULT) -> list[Match]:
-    """Match many lines; the pair is (parsed line, reported maker)."""
-    return [match_line(p, reported, catalog, thresholds) for p, reported in parsed_lines]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -66,3 +67,18 @@ def _private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["BOMTRACE_CACHE_DIR"] = str(tmp_path_factory.mktemp("index-cache"))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """The web app's data folder for one test (the app creates it)."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def client(data: Path) -> Iterator[Any]:
+    """The web app in-process over `data`, with the mini catalog and its worker running."""
+    from tests.web_support import app_client
+
+    with app_client(data) as client:
+        yield client

@@ -8,7 +8,6 @@ import io
 import json
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,6 @@ from tests.web_support import (
     wait_done,
     xlsx_bytes,
 )
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def client(data: Path) -> Iterator[TestClient]:
-    with app_client(data) as client:
-        yield client
 
 
 def upload(client: TestClient, content: bytes, filename: str = "t.csv", **fields: str) -> Any:

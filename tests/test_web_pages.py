@@ -4,25 +4,12 @@ report, compare, delete, error pages; every input-derived string escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from bomtrace.web.store import Store
-from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, app_client, csv_bytes, wait_done
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def client(data: Path) -> Iterator[TestClient]:
-    with app_client(data) as client:
-        yield client
+from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, csv_bytes, wait_done
 
 
 def csrf(client: TestClient, path: str = "/") -> str:
