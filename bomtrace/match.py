@@ -296,9 +296,14 @@ def _fuzzy(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> E
 
 def best_evidence(parsed: ParsedLine, catalog: Catalog, thresholds: Thresholds = DEFAULT
                   ) -> list[Evidence]:
-    """Every candidate's evidence, strongest first (method rank, then score, then order found)."""
-    found = [e for c in parsed.candidates if (e := evidence_for(c, catalog, thresholds))]
-    return sorted(found, key=lambda e: e.rank)
+    """Every candidate's evidence, strongest first (method rank, then score, then order found); the
+    last-resort joins only when no other candidate gives any."""
+    for last_resort in (False, True):
+        found = [e for c in parsed.candidates
+                 if c.last_resort == last_resort and (e := evidence_for(c, catalog, thresholds))]
+        if found:
+            return sorted(found, key=lambda e: e.rank)
+    return []
 
 
 def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: Thresholds = DEFAULT
@@ -349,6 +354,8 @@ def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence 
     if top.method == "misread":
         flags.append("misread")
     detail = top.detail
+    if top.candidate.last_resort:
+        detail += " (read across the space; nothing else on the line is a known part)"
     if named is not None and company != part_maker:
         detail += (f"; a {catalog.manufacturers[part_maker].name} part, the source names "
                    f"{catalog.manufacturers[company].name} (same group)")
@@ -362,6 +369,13 @@ def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence 
 
 
 def _confidence(top: Evidence, maker_agrees: bool, t: Thresholds) -> Confidence:
+    confidence = _confidence_of_method(top, maker_agrees, t)
+    if top.candidate.last_resort and not maker_agrees and confidence == "confirmed":
+        return "probable"  # the join across a space is itself a guess
+    return confidence
+
+
+def _confidence_of_method(top: Evidence, maker_agrees: bool, t: Thresholds) -> Confidence:
     method = top.method
     if method == "exact":
         return "confirmed" if maker_agrees or len(top.candidate.key) >= t.confirmed_len else "probable"

@@ -78,6 +78,7 @@ class Candidate:
     text: str
     key: str
     origin: str  # "part_number" | "marking" | "description"
+    last_resort: bool = False  # a join that may be wrong ('ADL 5321': 5321 also reads as a date code)
 
 
 @dataclass(frozen=True)

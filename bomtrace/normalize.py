@@ -127,16 +127,23 @@ def joined_pairs(tokens: list[str]) -> list[str]:
     return joined
 
 
+def last_resort_joins(tokens: list[str]) -> list[str]:
+    """Joins that a date code or a four-digit number may hide: 'ADL 5321' (5321 also reads as week 53
+    of 2021), 'ATMEGA 2560'. Worth looking up only when nothing else on the line is a known part."""
+    return [f"{first} {second}" for first, second in zip(tokens, tokens[1:])
+            if first.isalpha() and 2 <= len(first) <= 8 and second.isdigit() and len(second) == 4]
+
+
 def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None = None) -> ParsedLine:
     """Take a line apart: part-number candidates (part number field first), makers named, codes."""
     candidates: list[Candidate] = []
     seen: set[str] = set()
 
-    def add(text: str, origin: str) -> None:
+    def add(text: str, origin: str, last_resort: bool = False) -> None:
         key = part_key(text)
         if key and key not in seen:
             seen.add(key)
-            candidates.append(Candidate(text, key, origin))
+            candidates.append(Candidate(text, key, origin, last_resort))
 
     part_number = line.get("part_number")
     if part_number and len(part_key(part_number[: 4 * MAX_PART_KEY])) <= MAX_PART_KEY:
@@ -145,6 +152,7 @@ def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None
     lots: list[str] = []
     words: list[str] = []
     makers: list[str] = []
+    later: list[tuple[str, str]] = []
     for origin in ("marking", "description", "notes"):
         tokens = split_marking(line.get(origin))
         for token in joined_pairs(tokens):
@@ -161,6 +169,10 @@ def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None
                 words.append(token)
         if keyword_lookup:
             makers.extend(_makers_in(tokens, keyword_lookup))
+        if origin != "notes":
+            later.extend((token, origin) for token in last_resort_joins(tokens))
+    for token, origin in later:
+        add(token, origin, last_resort=True)
     return ParsedLine(tuple(candidates), tuple(dict.fromkeys(makers)), date_code, tuple(lots), tuple(words))
 
 

@@ -96,6 +96,12 @@ CASES = [
      "a prefix ending in a dash matches the printed dash"),
     ({"part_number": "HSM7990"}, "none", "unresolved", None, (),
      "a prefix ending in a dash needs the dash: HSM7990 is not an HS- part"),
+    ({"marking": "RF driver amplifier ADL 5321"}, "exact", "probable", "analog-devices", (),
+     "a number that also reads as a date code joins its prefix as a last resort, at most probable"),
+    ({"marking": "RF driver amplifier ADL 5321", "manufacturer": "ADI"}, "exact", "confirmed",
+     "analog-devices", (), "a last-resort join whose maker agrees is confirmed"),
+    ({"marking": "STM32F407VGT6 ADL 5321"}, "family", "probable", "stmicroelectronics", (),
+     "a last-resort join is not tried when another candidate gives evidence"),
 ]
 
 

@@ -66,12 +66,14 @@ def test_marking_table_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize(
-    ("marking", "candidates", "date_code"), _params("markings.csv", "marking", "candidates", "date_code")
+    ("marking", "candidates", "date_code", "last_resort"),
+    _params("markings.csv", "marking", "candidates", "date_code", "last_resort"),
 )
-def test_parse_marking(marking: str, candidates: str, date_code: str) -> None:
+def test_parse_marking(marking: str, candidates: str, date_code: str, last_resort: str) -> None:
     parsed = parse_line(_line(marking))
-    expected = [c for c in candidates.split("|") if c]
+    expected = [c for c in candidates.split("|") if c] + [c for c in last_resort.split("|") if c]
     assert [c.key for c in parsed.candidates] == expected
+    assert [c.key for c in parsed.candidates if c.last_resort] == [c for c in last_resort.split("|") if c]
     assert all(c.origin == "marking" for c in parsed.candidates)
     assert parsed.date_code == (date_code or None)
 
