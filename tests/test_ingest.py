@@ -242,3 +242,17 @@ def test_ods_is_read_with_its_sheet_and_rows(tmp_path: Path) -> None:
     assert info.sheets[0].header_row == 2
     assert [(line.source.id, line.fields) for line in lines] == [
         ("t.ods:Компоненти:3", {"marking": "VP230", "manufacturer": "TI"})]
+
+
+def test_legacy_xls_is_read_with_its_sheet_rows_and_numbers() -> None:
+    """A BIFF8 .xls as older office suites save it (tests/fixtures/xls/build.py): title row, Ukrainian
+    headers, quantities stored as numbers."""
+    info, lines, issues = read_input(Path(__file__).parent / "fixtures" / "xls" / "legacy-teardown.xls")
+    assert issues == []
+    assert (info.sheets[0].name, info.sheets[0].header_row) == ("Компоненти", 3)
+    assert [(line.source.id, line.fields) for line in lines] == [
+        ("legacy-teardown.xls:Компоненти:4",
+         {"marking": "CAN transceiver VP230", "manufacturer": "Texas Instruments", "quantity": "2"}),
+        ("legacy-teardown.xls:Компоненти:5",
+         {"marking": "RF transceiver AD 9364BBCZ #2116", "manufacturer": "Analog Devices", "quantity": "1"}),
+    ]
