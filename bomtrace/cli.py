@@ -98,7 +98,7 @@ def analyze(
     map_: Annotated[list[str], typer.Option("--map", help="Map a column: \"HEADER=FIELD\", e.g. "
                                             "\"Позначка=marking\"; repeatable. Fields: part_number, marking, "
                                             "manufacturer, description, sample, module, quantity, refdes, "
-                                            "country, date_code, notes.")] = [],
+                                            "country, date_code, notes; \"HEADER=ignore\" leaves a column unread.")] = [],
     format_: Annotated[str | None, typer.Option("--format", help="Comma-separated outputs to write: json, csv, html, xlsx "
                                                    "(default: all).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."

@@ -312,12 +312,16 @@ def header_synonyms() -> dict[str, str]:
     return table
 
 
+IGNORE = "ignore"  # --map "HEADER=ignore": a column detection would read, left unread
+
+
 def parse_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
-    """--map overrides: normalised header -> field; an unknown field is a usage error."""
+    """--map overrides: normalised header -> field (or IGNORE); an unknown field is a usage error."""
     parsed = {}
     for header, field in mapping.items():
-        if field not in FIELDS:
-            raise ValueError(f"unknown field {field!r} in --map (fields: {', '.join(FIELDS)})")
+        if field not in FIELDS and field != IGNORE:
+            raise ValueError(f"unknown field {field!r} in --map (fields: {', '.join(FIELDS)}, "
+                             f"or {IGNORE} to leave a column unread)")
         parsed[normalize_header(header)] = field
     return parsed
 
@@ -328,7 +332,7 @@ def field_for_header(header: str, overrides: Mapping[str, str] | None = None) ->
     if not key:
         return None
     if overrides and key in overrides:
-        return overrides[key]
+        return None if overrides[key] == IGNORE else overrides[key]
     synonyms = header_synonyms()
     if key in synonyms:
         return synonyms[key]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bomtrace.errors import InputTooLarge, NoPartColumn, UnreadableInput
-from bomtrace.ingest import Limits, field_for_header, read_input, read_inputs
+from bomtrace.ingest import Limits, field_for_header, parse_mapping, read_input, read_inputs
 
 HEADERS = [
     ("Part Number", "part_number"),
@@ -108,6 +108,18 @@ def test_map_overrides_a_header(make_xlsx) -> None:
     path = make_xlsx({"S": [["Позначка", "Хто"], ["VP230", "TI"]]})
     _, lines, _ = read_input(path, mapping={"Позначка": "marking", "Хто": "manufacturer"})
     assert lines[0].fields == {"marking": "VP230", "manufacturer": "TI"}
+
+
+def test_map_ignore_leaves_a_detected_column_unread(make_xlsx) -> None:
+    path = make_xlsx({"S": [["Маркування", "Виробник", "Країна"], ["VP230", "TI", "США"]]})
+    info, lines, _ = read_input(path, mapping={"Країна": "ignore"})
+    assert lines[0].fields == {"marking": "VP230", "manufacturer": "TI"}
+    assert info.sheets[0].mapping == {"Маркування": "marking", "Виробник": "manufacturer"}
+
+
+def test_map_names_the_fields_and_ignore_when_a_field_is_unknown() -> None:
+    with pytest.raises(ValueError, match="unknown field 'maker' in --map .*notes, or ignore to leave"):
+        parse_mapping({"Хто": "maker"})
 
 
 def test_formulas_are_read_as_text_never_evaluated(make_xlsx) -> None:

@@ -80,6 +80,22 @@ def test_correcting_a_column_runs_a_new_version(client: TestClient) -> None:
     assert '<option value="part_number" selected>' in page
 
 
+def test_a_detected_column_can_be_set_to_not_used_and_stays_so(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes(MAPPING_ROWS), "board.csv"))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}"), "header": ["Board", "Chip", "Maker"],
+            "field": ["module", "part_number", "ignore"], "requested_by": "Ann"}
+    client.post(f"/cases/{case_id}/analyses", data=form, follow_redirects=False)
+    case = wait_done(client, case_id)
+    assert case["analyses"][0]["mapping"] == {"Board": "module", "Chip": "part_number", "Maker": "ignore"}
+    page = client.get(f"/cases/{case_id}").text
+    maker_row = page[page.index('aria-label="field for Maker"'):]
+    assert maker_row[:maker_row.index("</select>")].count(" selected") == 1
+    assert '<option value="ignore" selected>(not used)</option>' in maker_row
+    lines = client.get(f"/api/cases/{case_id}/result").json()["lines"]
+    assert all(line["manufacturer_reported"] is None for line in lines)
+
+
 def test_review_page_records_a_decision_shown_in_the_report(client: TestClient) -> None:
     case_id = case_id_of(post_upload(client, csv_bytes([["Marking", "Manufacturer"], ["VP230", "TI"],
                                                         ["QX7781", ""]]), "r.csv"))
