@@ -142,3 +142,14 @@ def test_no_part_falls_in_another_makers_unambiguous_family(shipped: Catalog) ->
              if (f := shipped.family_for(p.key, p.part_number)) and not f.ambiguous
              and not any(same_group(shipped, p.manufacturer, m) for m in f.manufacturers)]
     assert wrong == []
+
+
+def test_winbond_marking_families_are_catalog_parts_without_the_w(shipped: Catalog) -> None:
+    """Winbond's datasheets: 'The W prefix is not included on the part marking'. Each marking family
+    stands for a W25Q part in the catalog, so another maker's '25Q32ET' falls in none of them."""
+    marked = [f.prefix for f in shipped.families.values() if f.prefix.startswith("25Q")]
+    assert len(marked) >= 10
+    parts = [p.key for p in shipped.all_parts() if p.manufacturer == "winbond"]
+    assert [m for m in marked if not any(k.startswith("W" + m) for k in parts)] == []
+    assert shipped.family_for("25Q64JVSIQ", "25Q64JVSIQ").manufacturers == ("winbond",)
+    assert shipped.family_for("25Q32ET", "25Q32ET") is None
