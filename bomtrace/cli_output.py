@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from bomtrace.countries import bare_name
 from bomtrace.models import Result
 
 #: Below this many lines no bar is drawn: it would only flicker.
@@ -71,7 +72,7 @@ def print_summary(result: Result, written: list[Path]) -> None:
     console.print(result.summary.headline + ".", markup=False)
     table = Table("country", "lines", "share", "companies")
     for row in result.breakdown.by_country:
-        table.add_row(row.country_name if row.country else "unresolved", str(row.lines),
+        table.add_row(bare_name(row.country) if row.country else "unresolved", str(row.lines),
                       f"{row.share:.0%}", str(row.companies))
     console.print(table)
     s = result.summary

@@ -40,6 +40,8 @@ def test_analyze_writes_json_and_csv(tmp_path: Path, good_csv: Path) -> None:
     assert data["summary"]["headline"] == ("1 of 2 components (50%) was made by 1 company based in the "
                                            "United States")
     assert "1 of 2 components (50%) was made by 1 company based in the United States." in result.stdout
+    table_rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert [row.split("│")[1].strip() for row in table_rows] == ["United States", "unresolved"]
 
 
 def test_missing_input_one_line_error_and_exit_1(tmp_path: Path) -> None:
