@@ -55,6 +55,20 @@ def main(
     """bomtrace."""
 
 
+def _parse_header_rows(items: list[str]) -> dict[str, int]:
+    """--header-row "N" (every sheet) or "SHEET=N" (a sheet name may hold '=': split at the last)."""
+    from bomtrace.ingest import ALL_SHEETS
+
+    rows = {}
+    for item in items:
+        sheet, _, number = item.rpartition("=")
+        if not number.strip().isdigit() or int(number) < 1:
+            raise typer.BadParameter(f"{item!r} is not N or SHEET=N with N a row number from 1",
+                                     param_hint="--header-row")
+        rows[sheet.strip() or ALL_SHEETS] = int(number)
+    return rows
+
+
 def _parse_maps(maps: list[str]) -> dict[str, str]:
     mapping = {}
     for item in maps:
@@ -99,6 +113,9 @@ def analyze(
                                             "\"Позначка=marking\"; repeatable. Fields: part_number, marking, "
                                             "manufacturer, description, sample, module, quantity, refdes, "
                                             "country, date_code, notes; \"HEADER=ignore\" leaves a column unread.")] = [],
+    header_row: Annotated[list[str], typer.Option("--header-row", help="The header row, numbered as the "
+                                                  "spreadsheet shows it, where detection picks the wrong one: "
+                                                  "\"N\" for every sheet or \"SHEET=N\"; repeatable.")] = [],
     format_: Annotated[str | None, typer.Option("--format", help="Comma-separated outputs to write: json, csv, html, xlsx "
                                                    "(default: all).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step; tracebacks on error."
@@ -125,7 +142,8 @@ def analyze(
     formats = _parse_formats(format_)
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
-                      overrides=str(overrides) if overrides else None)
+                      overrides=str(overrides) if overrides else None,
+                      header_rows=_parse_header_rows(header_row))
     try:
         with cli_output.progress_bar() as progress:
             result = run(inputs, options, progress=progress)
@@ -196,7 +214,8 @@ def demo(
     from bomtrace import resources
 
     examples = sorted(resources.examples_dir().glob("*.xlsx"))
-    analyze(examples, out=out, catalog=[], basis="brand", sheet=[], map_=[], format_=None, verbose=False)
+    analyze(examples, out=out, catalog=[], basis="brand", sheet=[], map_=[], header_row=[], format_=None,
+            verbose=False)
 
 
 @app.command()

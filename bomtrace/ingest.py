@@ -66,12 +66,14 @@ def read_inputs(
     mapping: Mapping[str, str] | None = None,
     sheets: Iterable[str] = (),
     limits: Limits = Limits(),
+    header_rows: Mapping[str, int] | None = None,
 ) -> IngestResult:
     """Read every input; a file that fails becomes an issue and the others go on."""
     result = IngestResult([], [], [], [])
     for path in paths:
         try:
-            info, lines, issues = read_input(path, mapping=mapping, sheets=sheets, limits=limits)
+            info, lines, issues = read_input(path, mapping=mapping, sheets=sheets, limits=limits,
+                                             header_rows=header_rows)
         except InputError as error:
             log.warning("%s", error.message)
             result.issues.append(Issue(error.place, error.message))
@@ -89,8 +91,11 @@ def read_input(
     mapping: Mapping[str, str] | None = None,
     sheets: Iterable[str] = (),
     limits: Limits = Limits(),
+    header_rows: Mapping[str, int] | None = None,
 ) -> tuple[InputInfo, list[RawLine], list[Issue]]:
-    """Read one file into lines; raises InputError when no sheet in it can be used."""
+    """Read one file into lines; raises InputError when no sheet in it can be used. `header_rows`
+    names the header row (as the spreadsheet numbers it) by sheet name, or for every sheet under
+    ALL_SHEETS, where detection would pick the wrong one."""
     path = Path(path)
     data = _read_bytes(path, limits)
     tables = read_tables(path.name, data, limits)
@@ -102,7 +107,8 @@ def read_input(
     for table in tables:
         if wanted and table.name not in wanted:
             continue
-        sheet_lines, info, sheet_issues = lines_from_table(path.name, table, overrides)
+        forced = header_row_for(table.name, header_rows or {})
+        sheet_lines, info, sheet_issues = lines_from_table(path.name, table, overrides, forced)
         lines.extend(sheet_lines)
         issues.extend(sheet_issues)
         infos.append(info)
@@ -110,7 +116,7 @@ def read_input(
         raise NoPartColumn(
             "No sheet with a part number, marking or manufacturer column",
             path.name,
-            "Check the header row, or name the columns with --map \"HEADER=part_number\".",
+            "Give the header row with --header-row N, or name the columns with --map \"HEADER=part_number\".",
         )
     return InputInfo(path.name, hashlib.sha256(data).hexdigest(), infos), lines, issues
 
@@ -364,11 +370,37 @@ def find_header(rows: list[tuple[int, list[str]]], overrides: Mapping[str, str] 
     return best
 
 
+ALL_SHEETS = "*"
+
+
+def header_row_for(sheet: str | None, header_rows: Mapping[str, int]) -> int | None:
+    """The header row asked for this sheet: by its name, else for every sheet."""
+    return header_rows.get(sheet or "", header_rows.get(ALL_SHEETS))
+
+
+def header_at(rows: list[tuple[int, list[str]]], number: int, overrides: Mapping[str, str] | None = None,
+              ) -> tuple[int, dict[int, str]] | None:
+    """The given row (as numbered in the sheet) as the header, if it names a matchable column."""
+    for index, (row_number, cells) in enumerate(rows):
+        if row_number == number:
+            columns = map_columns(cells, overrides)
+            return (index, columns) if set(columns.values()) & set(MATCHABLE_FIELDS) else None
+    return None
+
+
 def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | None = None,
-                     ) -> tuple[list[RawLine], SheetInfo, list[Issue]]:
+                     header_row: int | None = None) -> tuple[list[RawLine], SheetInfo, list[Issue]]:
     """The component lines of one table; a table without a usable header is skipped with an issue."""
     place = file + (f"/{table.name}" if table.name else "")
-    found = find_header(table.rows, overrides)
+    if header_row is not None:
+        found = header_at(table.rows, header_row, overrides)
+        if found is None:
+            note = f"skipped: row {header_row}, given as its header, names no part number, marking or " \
+                   "manufacturer column"
+            return [], SheetInfo(table.name, None, {}, 0, note), [Issue(
+                place, f"Sheet {note} in {place}. Check the row number, or name the columns with --map.")]
+    else:
+        found = find_header(table.rows, overrides)
     if found is None:
         note = "skipped: no part number, marking or manufacturer column in its first rows"
         if not any(any(cells) for _, cells in table.rows):

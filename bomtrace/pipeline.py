@@ -36,6 +36,8 @@ class Options:
     generated_at: str | None = None
     #: A filled Review sheet, CSV or YAML of review decisions to apply (bomtrace.review).
     overrides: str | None = None
+    #: Header row by sheet name ('*' for every sheet), where detection picks the wrong row.
+    header_rows: Mapping[str, int] = field(default_factory=dict)
 
 
 def now_iso() -> str:
@@ -89,7 +91,8 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), *, catalog: 
 
     decisions = review.read_decisions(options.overrides) if options.overrides else None
     catalog = catalog or load_catalogs(options.catalogs)
-    ingested = read_inputs(inputs, mapping=options.mapping, sheets=options.sheets, limits=options.limits)
+    ingested = read_inputs(inputs, mapping=options.mapping, sheets=options.sheets, limits=options.limits,
+                           header_rows=options.header_rows)
     results = analyze_lines(ingested.lines, catalog, options, progress)
     result = Result(
         inputs=ingested.inputs,

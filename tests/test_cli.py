@@ -72,8 +72,8 @@ def test_no_part_column_error_line(tmp_path: Path) -> None:
     result = invoke("analyze", path, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == ("Error: No sheet with a part number, marking or manufacturer "
-                                             "column in notes.csv. Check the header row, or name the columns "
-                                             "with --map \"HEADER=part_number\".")
+                                             "column in notes.csv. Give the header row with --header-row N, or name "
+                                             "the columns with --map \"HEADER=part_number\".")
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -81,6 +81,8 @@ def test_no_part_column_error_line(tmp_path: Path) -> None:
     (["--format", "pdf"], "unknown format(s) pdf"),
     (["--map", "nonsense"], "'nonsense' is not HEADER=FIELD"),
     (["--map", "Позначка=colour"], "unknown field 'colour'"),
+    (["--header-row", "Board=first"], "'Board=first' is not N or SHEET=N"),
+    (["--header-row", "0"], "'0' is not N or SHEET=N"),
 ])
 def test_usage_errors_exit_2(good_csv: Path, tmp_path: Path, args: list[str], fragment: str) -> None:
     result = invoke("analyze", good_csv, "--out", tmp_path / "o", *args)
@@ -147,3 +149,14 @@ def test_skipped_sheets_and_bad_cells_are_warned_about(tmp_path: Path, make_xlsx
         "Warning: Sheet skipped: no part number, marking or manufacturer column in its first rows in "
         "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under another name.",
         "Warning: Quantity 'two' is not a whole number of pieces in t.xlsx/Parts row 2; counted as 1."]
+
+
+def test_header_row_option_reads_the_parts_under_a_summary_table(tmp_path: Path, make_xlsx) -> None:
+    path = make_xlsx({"Board": [["Module", "Manufacturer", "Quantity", "Notes"], ["FC", "TI", "1", "summary"],
+                                [], ["Маркування", "Виробник"], ["VP230", "TI"]]})
+    result = invoke("analyze", path, "--out", tmp_path / "o", "--catalog", MINI, "--format", "json",
+                    "--header-row", "Board=4")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "o" / "result.json").read_text(encoding="utf-8"))
+    assert data["inputs"][0]["sheets"][0]["header_row"] == 4
+    assert [(line["id"], line["company"]) for line in data["lines"]] == [("t.xlsx:Board:5", "Texas Instruments")]

@@ -101,7 +101,8 @@ def test_no_usable_sheet_is_an_error(make_xlsx) -> None:
     with pytest.raises(NoPartColumn) as caught:
         read_input(path)
     assert caught.value.message == ("No sheet with a part number, marking or manufacturer column in t.xlsx. "
-                                    "Check the header row, or name the columns with --map \"HEADER=part_number\".")
+                                    "Give the header row with --header-row N, or name the columns with --map "
+                                    "\"HEADER=part_number\".")
 
 
 def test_map_overrides_a_header(make_xlsx) -> None:
@@ -120,6 +121,34 @@ def test_map_ignore_leaves_a_detected_column_unread(make_xlsx) -> None:
 def test_map_names_the_fields_and_ignore_when_a_field_is_unknown() -> None:
     with pytest.raises(ValueError, match="unknown field 'maker' in --map .*notes, or ignore to leave"):
         parse_mapping({"Хто": "maker"})
+
+
+SUMMARY_ABOVE_THE_PARTS = [
+    ["Module", "Manufacturer", "Quantity", "Notes"],
+    ["FC", "Texas Instruments", "1", "summary, not parts"],
+    [],
+    ["Маркування", "Виробник"],
+    ["VP230", "TI"],
+]
+
+
+def test_header_row_can_be_given_where_detection_picks_the_wrong_one(make_xlsx) -> None:
+    path = make_xlsx({"Board": SUMMARY_ABOVE_THE_PARTS})
+    detected, _, _ = read_input(path)
+    assert detected.sheets[0].header_row == 1
+    info, lines, issues = read_input(path, header_rows={"Board": 4})
+    assert (info.sheets[0].header_row, issues) == (4, [])
+    assert [(line.source.row, line.fields) for line in lines] == [(5, {"marking": "VP230", "manufacturer": "TI"})]
+    assert read_input(path, header_rows={"*": 4})[0].sheets[0].header_row == 4
+
+
+def test_a_given_header_row_without_a_part_column_skips_the_sheet_with_a_reason(make_xlsx) -> None:
+    path = make_xlsx({"Board": SUMMARY_ABOVE_THE_PARTS, "Other": [["Marking"], ["VP230"]]})
+    info, lines, issues = read_input(path, header_rows={"Board": 3})
+    assert [line.source.id for line in lines] == ["t.xlsx:Other:2"]
+    assert info.sheets[0].skipped.startswith("skipped: row 3, given as its header, names no part number")
+    assert issues[0].message.startswith("Sheet skipped: row 3, given as its header")
+    assert "in t.xlsx/Board." in issues[0].message
 
 
 def test_formulas_are_read_as_text_never_evaluated(make_xlsx) -> None:
