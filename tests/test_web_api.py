@@ -189,6 +189,33 @@ def test_new_analysis_with_corrected_mapping_keeps_the_old_version(client: TestC
     assert (again["version"], again["mapping"], again["reason"]) == (3, {"Chip": "part_number"}, "rerun")
 
 
+SUMMARY_ABOVE = [["Module", "Manufacturer", "Quantity", "Notes"], ["FC", "TI", "1", "summary"], [],
+                 ["Marking", "Maker"], ["SN65HVD230", "Texas Instruments"], ["AD9364", "Analog Devices"]]
+
+
+def test_a_header_row_given_per_sheet_is_kept_until_detection_is_asked_for(client: TestClient) -> None:
+    case = uploaded(client, xlsx_bytes(SUMMARY_ABOVE), "board.xlsx")
+    assert case["analyses"][0]["sheets"][0]["header_row"] == 1
+    response = client.post(f"/api/cases/{case['id']}/analyses", json={"header_rows": {"Teardown": 4}})
+    assert (response.status_code, response.json()["header_rows"]) == (202, {"Teardown": 4})
+    case = wait_done(client, case["id"])
+    assert (case["analyses"][0]["sheets"][0]["header_row"], case["analyses"][0]["sheets"][0]["lines"]) == (4, 2)
+    assert client.post(f"/api/cases/{case['id']}/analyses", json={}).json()["header_rows"] == {"Teardown": 4}
+    wait_done(client, case["id"])
+    back = client.post(f"/api/cases/{case['id']}/analyses", json={"header_rows": {}}).json()
+    assert back["header_rows"] == {}
+
+
+@pytest.mark.parametrize("rows", [{"Teardown": 0}, {"Teardown": 2_000_000}])
+def test_a_header_row_that_is_not_a_row_number_is_refused(client: TestClient, rows: dict[str, int]) -> None:
+    case = uploaded(client, xlsx_bytes(SUMMARY_ABOVE), "board.xlsx")
+    response = client.post(f"/api/cases/{case['id']}/analyses", json={"header_rows": rows})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("The header row")
+    assert "of sheet 'Teardown' is not a row number. Give a whole number from 1 to 1,048,576." in \
+        response.json()["detail"]
+
+
 def test_new_analysis_refuses_an_unknown_field_and_unknown_case(client: TestClient) -> None:
     case = uploaded(client)
     response = client.post(f"/api/cases/{case['id']}/analyses", json={"mapping": {"Marking": "colour"}})

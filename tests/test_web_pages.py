@@ -9,7 +9,7 @@ from typing import Any
 
 
 from bomtrace.web.store import Store
-from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, csv_bytes, wait_done
+from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, csv_bytes, wait_done, xlsx_bytes
 
 
 def csrf(client: TestClient, path: str = "/") -> str:
@@ -51,7 +51,8 @@ def test_upload_form_leads_to_the_case_page_with_headline_and_detected_columns(c
     page = client.get(f"/cases/{case_id}").text
     assert 'http-equiv="refresh"' not in page
     assert re.search(r'id="headline">\d+ of 3 components', page)
-    assert "Header row 1, 3 lines read." in page
+    assert 'value="1" aria-label="header row of CSV"></label> (detected)' in page.replace("\n", " ")
+    assert "3 lines read." in page
     assert '<option value="" selected>(not used)</option>' in page  # the Chip column
     assert '<option value="manufacturer" selected>' in page
     assert client.cookies.get("bomtrace_name") == "Ann"
@@ -76,7 +77,7 @@ def test_correcting_a_column_runs_a_new_version(client: TestClient) -> None:
     assert [(a["version"], a["mapping"]) for a in case["analyses"]] == [
         (2, {"Board": "module", "Chip": "part_number", "Maker": "manufacturer"}), (1, {})]
     page = client.get(f"/cases/{case_id}").text
-    assert "Header row 1, 5 lines read." in page
+    assert "5 lines read." in page
     assert '<option value="part_number" selected>' in page
 
 
@@ -94,6 +95,25 @@ def test_a_detected_column_can_be_set_to_not_used_and_stays_so(client: TestClien
     assert '<option value="ignore" selected>(not used)</option>' in maker_row
     lines = client.get(f"/api/cases/{case_id}/result").json()["lines"]
     assert all(line["manufacturer_reported"] is None for line in lines)
+
+
+def test_a_header_row_typed_on_the_case_page_is_used_and_shown_as_given(client: TestClient) -> None:
+    rows = [["Module", "Manufacturer", "Quantity", "Notes"], ["FC", "TI", "1", "summary"], [],
+            ["Marking", "Maker"], ["SN65HVD230", "Texas Instruments"]]
+    case_id = case_id_of(post_upload(client, xlsx_bytes(rows), "board.xlsx"))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}"), "header": [], "field": [], "row_sheet": ["Teardown"],
+            "header_row": ["4"], "detected_row": ["1"], "requested_by": "Ann"}
+    client.post(f"/cases/{case_id}/analyses", data=form, follow_redirects=False)
+    case = wait_done(client, case_id)
+    assert case["analyses"][0]["header_rows"] == {"Teardown": 4}
+    page = client.get(f"/cases/{case_id}").text.replace("\n", " ")
+    assert 'value="4" aria-label="header row of Teardown"></label> (given), 1 line read.' in page
+    assert "Header rows given in v2: Teardown row 4" in page
+    assert "1 line read." in page
+    reset = {"csrf": csrf(client, f"/cases/{case_id}"), "reset": "1", "requested_by": "Ann"}
+    client.post(f"/cases/{case_id}/analyses", data=reset, follow_redirects=False)
+    assert wait_done(client, case_id)["analyses"][0]["header_rows"] == {}
 
 
 def test_review_page_records_a_decision_shown_in_the_report(client: TestClient) -> None:

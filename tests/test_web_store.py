@@ -10,7 +10,7 @@ import pytest
 
 from bomtrace.errors import BomtraceError
 from bomtrace.web.files import FileStore
-from bomtrace.web.migrations import SCHEMA_VERSION, migrate, schema_version
+from bomtrace.web.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from bomtrace.web.store import Store
 
 NOW = "2026-11-25T12:00:00+00:00"
@@ -34,6 +34,17 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(tmp_path: Path) -> 
     case_id = new_case(Store(tmp_path / "db.sqlite3"))
     again = Store(tmp_path / "db.sqlite3")
     assert [c.id for c in again.cases()] == [case_id]
+
+
+def test_a_database_of_schema_1_is_migrated_keeping_its_analyses(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
+        migrate(conn, MIGRATIONS[:1])
+        conn.execute("INSERT INTO cases VALUES ('c1', 'A', 'Ann', ?, 't.csv', ?, 10)", (NOW, SHA))
+        conn.execute("INSERT INTO analyses (case_id, version, status, reason, mapping, created_at) "
+                     "VALUES ('c1', 1, 'done', 'upload', '{\"Chip\": \"part_number\"}', ?)", (NOW,))
+    store = Store(tmp_path / "db.sqlite3")
+    job = store.analysis("c1")
+    assert job is not None and (job.mapping, job.header_rows) == ({"Chip": "part_number"}, {})
 
 
 def test_a_database_of_a_newer_bomtrace_is_refused(tmp_path: Path) -> None:

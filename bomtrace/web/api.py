@@ -69,6 +69,8 @@ class AnalysisOut(BaseModel):
     reason: str
     requested_by: str
     mapping: dict[str, str]
+    header_rows: dict[str, int] = Field(description="Header row given per sheet ('' for a CSV); "
+                                        "detection chose the others")
     created_at: str
     started_at: str | None
     finished_at: str | None
@@ -91,6 +93,9 @@ class AnalysisIn(BaseModel):
 
     mapping: dict[str, str] | None = Field(None, description="Column header -> field; omit to keep the "
                                            "latest mapping, {} to go back to detection")
+    header_rows: dict[str, int] | None = Field(None, description="Sheet name ('' for a CSV) -> header row "
+                                               "as the spreadsheet numbers it; omit to keep the latest, {} "
+                                               "to go back to detection")
     requested_by: str | None = None
 
 
@@ -187,7 +192,8 @@ def list_analyses(case_id: str, svc: Svc) -> list[AnalysisOut]:
 @router.post("/cases/{case_id}/analyses", status_code=202, response_model=AnalysisOut)
 def create_analysis(case_id: str, body: AnalysisIn, svc: Svc) -> AnalysisOut:
     """Run the case again as a new version (newer catalogs, a corrected mapping); old ones are kept."""
-    return analysis_out(svc.analyse_again(case_id, body.mapping, body.requested_by))
+    return analysis_out(svc.analyse_again(case_id, body.mapping, body.requested_by,
+                                          header_rows=body.header_rows))
 
 
 @router.get("/cases/{case_id}/review")

@@ -32,10 +32,10 @@ REVIEW_FILE = "review.json"
 
 
 def analyze(path: Path, mapping: Mapping[str, str], catalog: Catalog, limits: Limits,
-            generated_at: str) -> Result:
-    """The pipeline on one stored file, with the case's column mapping."""
-    return run([path], Options(mapping=dict(mapping), limits=limits, generated_at=generated_at),
-               catalog=catalog)
+            generated_at: str, header_rows: Mapping[str, int] | None = None) -> Result:
+    """The pipeline on one stored file, with the case's column mapping and any header rows given."""
+    return run([path], Options(mapping=dict(mapping), limits=limits, generated_at=generated_at,
+                               header_rows=dict(header_rows or {})), catalog=catalog)
 
 
 def place(d: DecisionRecord) -> str:

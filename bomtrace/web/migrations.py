@@ -62,6 +62,10 @@ MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 2: the header row a person gave per sheet ('' for a CSV), where detection picked the wrong one
+    """
+    ALTER TABLE analyses ADD COLUMN header_rows TEXT NOT NULL DEFAULT '{}';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -116,6 +116,20 @@ def case_page(request: Request, case_id: str) -> Response:
     })
 
 
+def given_header_rows(form: FormData, given_before: dict[str, int]) -> dict[str, str] | None:
+    """The header rows to pin: those changed from what detection found, and those pinned before and
+    still asked for; None when the form has no header-row fields (keep the latest)."""
+    sheets, rows, detected = (form.getlist(k) for k in ("row_sheet", "header_row", "detected_row"))
+    if not sheets:
+        return None
+    pinned = {}
+    for sheet, row, found in zip(sheets, rows, detected):
+        if isinstance(sheet, str) and isinstance(row, str) and row.strip() and (
+                row.strip() != found or sheet in given_before):
+            pinned[sheet] = row
+    return pinned
+
+
 @router.post("/cases/{case_id}/analyses")
 async def analyse_again(request: Request, case_id: str) -> Response:
     """Run again with the mapping as corrected on the case page."""
@@ -127,7 +141,9 @@ async def analyse_again(request: Request, case_id: str) -> Response:
     if extra_header.strip() and extra_field:
         mapping[extra_header] = extra_field
     reset = text(form, "reset") == "1"
-    svc.analyse_again(case_id, {} if reset else mapping, text(form, "requested_by"))
+    header_rows = None if reset else given_header_rows(form, svc.analysis(case_id).header_rows)
+    svc.analyse_again(case_id, {} if reset else mapping, text(form, "requested_by"),
+                      header_rows={} if reset else header_rows)
     return see(f"/cases/{case_id}")
 
 

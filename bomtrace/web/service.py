@@ -8,6 +8,7 @@ import io
 import json
 import threading
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -62,6 +63,22 @@ def checked_mapping(mapping: dict[str, str]) -> dict[str, str]:
     except ValueError as error:
         raise Problem(422, f"{str(error).replace(' in --map', '').capitalize()}.") from None
     return mapping
+
+
+MAX_HEADER_ROW = 1_048_576  # the last row of an Excel sheet
+
+
+def checked_header_rows(rows: Mapping[str, object]) -> dict[str, int]:
+    """Header rows by sheet name ('' for a CSV): whole numbers from 1 (else 422 naming the sheet)."""
+    checked = {}
+    for sheet, number in rows.items():
+        name = clean_text(sheet, "sheet name")
+        value = str(number).strip()
+        if not value.isdigit() or not 1 <= int(value) <= MAX_HEADER_ROW:
+            raise Problem(422, f"The header row {value!r} of sheet {name or 'CSV'!r} is not a row number. "
+                               f"Give a whole number from 1 to {MAX_HEADER_ROW:,}.")
+        checked[name] = int(value)
+    return checked
 
 
 class Service:
@@ -142,13 +159,17 @@ class Service:
     # --- analyses ---------------------------------------------------------------------------------
 
     def analyse_again(self, case_id: str, mapping: dict[str, str] | None, actor: str | None,
-                      reason: str = "rerun") -> AnalysisRecord:
-        """Queue a new analysis version, with a corrected column mapping when one is given."""
+                      reason: str = "rerun", header_rows: Mapping[str, object] | None = None,
+                      ) -> AnalysisRecord:
+        """Queue a new analysis version, with a corrected column mapping or header rows when given
+        (None keeps the latest ones)."""
         if mapping is not None:
             mapping = checked_mapping(mapping)
-        job = self.store.request_analysis(case_id, reason="mapping" if mapping is not None else reason,
+        rows = checked_header_rows(header_rows) if header_rows is not None else None
+        corrected = mapping is not None or rows is not None
+        job = self.store.request_analysis(case_id, reason="mapping" if corrected else reason,
                                           actor=clean_text(actor, "name") or "anonymous", now=self.now(),
-                                          mapping=mapping)
+                                          mapping=mapping, header_rows=rows)
         if job is None:
             raise not_found()
         self.worker.wake()

@@ -55,6 +55,7 @@ class AnalysisRecord:
     sheets: list[dict[str, Any]]
     summary: dict[str, Any]
     outputs: list[str]
+    header_rows: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,11 @@ class Store:
 
     def request_analysis(self, case_id: str, *, reason: str, actor: str, now: str,
                          mapping: Mapping[str, str] | None = None, coalesce: bool = False,
-                         ) -> AnalysisRecord | None:
-        """Queue a new version (latest mapping unless given; with `coalesce`, reuse one still queued)."""
+                         header_rows: Mapping[str, int] | None = None) -> AnalysisRecord | None:
+        """Queue a new version (latest mapping and header rows unless given; with `coalesce`, reuse one
+        still queued)."""
         with self._tx() as conn:
-            return _request(conn, case_id, reason, actor, now, mapping, coalesce)
+            return _request(conn, case_id, reason, actor, now, mapping, coalesce, header_rows)
 
     def claim_next(self, now: str) -> AnalysisRecord | None:
         """Mark the oldest queued analysis running and return it, or None when none waits."""
@@ -269,7 +271,8 @@ def _dump(value: object) -> str:
 
 
 def _request(conn: sqlite3.Connection, case_id: str, reason: str, actor: str, now: str,
-             mapping: Mapping[str, str] | None, coalesce: bool) -> AnalysisRecord | None:
+             mapping: Mapping[str, str] | None, coalesce: bool,
+             header_rows: Mapping[str, int] | None = None) -> AnalysisRecord | None:
     """Queue a new analysis version inside a transaction (see Store.request_analysis)."""
     latest = conn.execute("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
                           (case_id,)).fetchall()
@@ -278,19 +281,21 @@ def _request(conn: sqlite3.Connection, case_id: str, reason: str, actor: str, no
     if coalesce and latest[0]["status"] == "queued":
         return _analysis(latest[0])
     used = json.loads(latest[0]["mapping"]) if mapping is None else dict(mapping)
-    row = _insert_analysis(conn, case_id, latest[0]["version"] + 1, reason, actor, used, now)
+    rows = json.loads(latest[0]["header_rows"]) if header_rows is None else dict(header_rows)
+    row = _insert_analysis(conn, case_id, latest[0]["version"] + 1, reason, actor, used, now, rows)
     _audit(conn, now, actor, "analysis.request", case_id,
-           {"version": row["version"], "reason": reason, "mapping": used})
+           {"version": row["version"], "reason": reason, "mapping": used, "header_rows": rows})
     return _analysis(row)
 
 
 def _insert_analysis(conn: sqlite3.Connection, case_id: str, version: int, reason: str, actor: str,
-                     mapping: Mapping[str, str], now: str) -> sqlite3.Row:
+                     mapping: Mapping[str, str], now: str, header_rows: Mapping[str, int] | None = None,
+                     ) -> sqlite3.Row:
     """Insert a queued analysis version; returns its row."""
     row: sqlite3.Row = conn.execute(
-        "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, created_at) "
-        "VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *",
-        (case_id, version, reason, actor, _dump(mapping), now)).fetchall()[0]
+        "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, header_rows, "
+        "created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING *",
+        (case_id, version, reason, actor, _dump(mapping), _dump(header_rows or {}), now)).fetchall()[0]
     return row
 
 
@@ -310,6 +315,6 @@ def _case(row: sqlite3.Row) -> CaseRecord:
 def _analysis(row: sqlite3.Row) -> AnalysisRecord:
     """An analysis row as a record, JSON columns decoded."""
     data = dict(row)
-    for key in ("mapping", "catalogs", "sheets", "summary", "outputs"):
+    for key in ("mapping", "catalogs", "sheets", "summary", "outputs", "header_rows"):
         data[key] = json.loads(data[key])
     return AnalysisRecord(**data)

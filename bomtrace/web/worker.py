@@ -74,7 +74,8 @@ class Worker:
             out = scratch / "out"
             out.mkdir()
             catalog = self.settings.catalogs()
-            result = library.analyze(source, job.mapping, catalog, self.settings.limits, self.settings.clock())
+            result = library.analyze(source, job.mapping, catalog, self.settings.limits, self.settings.clock(),
+                                     job.header_rows)
             if not result.inputs:
                 reason = result.issues[0].message if result.issues else "The file could not be read."
                 raise BomtraceError(reason.rstrip("."), "Correct the column mapping and run it again.")
