@@ -59,7 +59,7 @@ def load(key: str) -> Any | None:
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except Exception as error:  # a truncated or old file: rebuild rather than fail
+    except Exception as error:  # noqa: BLE001 - a truncated or old file of any kind: rebuild, never fail
         log.info("ignoring unreadable index cache %s (%s)", path, error)
         return None
 

@@ -12,7 +12,8 @@ Rules, in the order they decide:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Set
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -159,7 +160,7 @@ def _marking_code(candidate: Candidate, key: str, catalog: Catalog, t: Threshold
                     detail=f"{candidate.text!r} is the top marking of {parts[0].part_number}")
 
 
-def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT, breaks: Set[int] = frozenset()
+def base_part_key(key: str, catalog: Catalog, t: Thresholds = DEFAULT, breaks: AbstractSet[int] = frozenset()
                   ) -> str | None:
     """The longest catalog part number that `key` starts with, leaving an ordering suffix; the cut
     never falls inside a number unless the printed text separates it there (`breaks`, from

@@ -6,6 +6,7 @@ that are applied to the spreadsheet, so a match never depends on which side was 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ def joined_pairs(tokens: list[str]) -> list[str]:
     """Tokens that a space split apart: a short letter prefix and a number ('AD 9364BBCZ'), or a
     longer one and a short number ('ATMEGA 64'); never a value with a unit or a date code."""
     joined = []
-    for first, second in zip(tokens, tokens[1:]):
+    for first, second in itertools.pairwise(tokens):
         if not (first.isalpha() and second[:1].isdigit()) or looks_like_date_code(second):
             continue
         if _VALUE_WITH_UNIT.match(part_key(second)):
@@ -130,7 +131,7 @@ def joined_pairs(tokens: list[str]) -> list[str]:
 def last_resort_joins(tokens: list[str]) -> list[str]:
     """Joins that a date code or a four-digit number may hide: 'ADL 5321' (5321 also reads as week 53
     of 2021), 'ATMEGA 2560'. Worth looking up only when nothing else on the line is a known part."""
-    return [f"{first} {second}" for first, second in zip(tokens, tokens[1:])
+    return [f"{first} {second}" for first, second in itertools.pairwise(tokens)
             if first.isalpha() and 2 <= len(first) <= 8 and second.isdigit() and len(second) == 4]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bomtrace.aggregate import breakdown, by_sample, headline, percent
-from bomtrace.models import (Attribution, CountryRow, LineResult, Match, ParsedLine, RawLine, Source)
+from bomtrace.models import Attribution, CountryRow, LineResult, Match, ParsedLine, RawLine, Source
 
 EMPTY = ParsedLine((), (), None, (), ())
 
@@ -49,8 +49,8 @@ def row(country: str | None, lines: int, companies: int) -> CountryRow:
     ([row("US", 41, 12), row(None, 10, 0)], 51,
      "41 of 51 components (80%) were made by 12 companies based in the United States"),
     ([row("JP", 1, 1)], 1, "1 of 1 component (100%) was made by 1 company based in Japan"),
-    ([row("CN", 2, 2), row("CH", 2, 1)], 4, "2 of 4 components (50%) were made by 1 company based in "
-     "Switzerland"),
+    ([row("CN", 2, 2), row("CH", 2, 1)], 4, ("2 of 4 components (50%) were made by 1 company based in "
+     "Switzerland")),
     ([row(None, 3, 0)], 3, "None of the 3 components could be attributed"),
     ([], 0, "No components were read"),
 ])

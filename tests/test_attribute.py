@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bomtrace.catalogs import Catalog
 from bomtrace.attribute import parse_country
+from bomtrace.catalogs import Catalog
 from bomtrace.pipeline import Options, analyze_line
 from tests.conftest import raw
 

@@ -28,8 +28,8 @@ def test_import_maps_columns_resolves_makers_and_reports_unknown_ones(tmp_path: 
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "skipped: export.csv row 4: maker 'Acme Widgets' is not in the catalog; add it to a "
-        "manufacturers.csv first"]
+        ("skipped: export.csv row 4: maker 'Acme Widgets' is not in the catalog; add it to a "
+        "manufacturers.csv first")]
     with (out / "parts.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["part_number"], r["manufacturer"], r["category"]) for r in rows] == [

@@ -98,8 +98,8 @@ def test_invalid_user_catalog_refuses_to_start(tmp_path: Path, good_csv: Path) -
     result = invoke("analyze", good_csv, "--catalog", bad, "--out", tmp_path / "o")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: Catalog has 1 problem(s), first: manufacturers.csv:2: column country: 'XX' is not an ISO "
-        "3166-1 alpha-2 country code. Run `bomtrace catalog validate` on it and fix the rows it names."]
+        ("Error: Catalog has 1 problem(s), first: manufacturers.csv:2: column country: 'XX' is not an ISO "
+        "3166-1 alpha-2 country code. Run `bomtrace catalog validate` on it and fix the rows it names.")]
 
 
 def test_catalog_stats_json_is_one_object() -> None:
@@ -146,8 +146,8 @@ def test_skipped_sheets_and_bad_cells_are_warned_about(tmp_path: Path, make_xlsx
     result = invoke("analyze", path, "--out", tmp_path / "out", "--catalog", MINI, "--format", "json")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "Warning: Sheet skipped: no part number, marking or manufacturer column in its first rows in "
-        "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under another name.",
+        ("Warning: Sheet skipped: no part number, marking or manufacturer column in its first rows in "
+        "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under another name."),
         "Warning: Quantity 'two' is not a whole number of pieces in t.xlsx/Parts row 2; counted as 1."]
 
 

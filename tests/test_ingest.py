@@ -90,9 +90,9 @@ def test_sheet_without_part_column_is_skipped_with_an_issue(make_xlsx) -> None:
     info, lines, issues = read_input(path)
     assert len(lines) == 1
     assert [(i.source, i.message) for i in issues] == [
-        ("t.xlsx/Notes", "Sheet skipped: no part number, marking or manufacturer column in its first rows in "
+        ("t.xlsx/Notes", ("Sheet skipped: no part number, marking or manufacturer column in its first rows in "
                          "t.xlsx/Notes. Name the column with --map \"HEADER=part_number\" if it is there under "
-                         "another name.")]
+                         "another name."))]
     assert info.sheets[0].skipped
 
 
@@ -186,8 +186,8 @@ def test_tsv(tmp_path: Path) -> None:
     ("t.xlsx", b"not a zip at all", UnreadableInput,
      "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
     ("t.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, UnreadableInput,
-     "Workbook is encrypted (password-protected) or in the old .xls format in t.xlsx. Remove the password, "
-     "or save it as .xlsx."),
+     ("Workbook is encrypted (password-protected) or in the old .xls format in t.xlsx. Remove the password, "
+     "or save it as .xlsx.")),
     ("t.pdf", b"%PDF-1.4", UnreadableInput,
      "Unsupported file type '.pdf' in t.pdf. Save it as .xlsx, .xls, .ods, .csv or .tsv."),
     ("t.csv", b"\x00\x01\x02binary", UnreadableInput,

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-
 from bomtrace.web.store import Store
 from tests.web_support import GOOD_CSV, MAPPING_ROWS, TestClient, csv_bytes, wait_done, xlsx_bytes
 
