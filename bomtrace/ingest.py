@@ -31,6 +31,8 @@ CALAMINE_SUFFIXES = {".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CALAMINE_SUFFIXES | TEXT_SUFFIXES
 HEADER_SEARCH_ROWS = 30
+IGNORE = "ignore"  # --map "HEADER=ignore": a column detection would read, left unread
+ALL_SHEETS = "*"  # header_rows key: every sheet without a row of its own
 _TOTAL_ROW = re.compile(r"^\s*(total|totals|grand total|всього|разом|усього|итого|всего)\b", re.IGNORECASE)
 
 
@@ -318,9 +320,6 @@ def header_synonyms() -> dict[str, str]:
     return table
 
 
-IGNORE = "ignore"  # --map "HEADER=ignore": a column detection would read, left unread
-
-
 def parse_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     """--map overrides: normalised header -> field (or IGNORE); an unknown field is a usage error."""
     parsed = {}
@@ -370,9 +369,6 @@ def find_header(rows: list[tuple[int, list[str]]], overrides: Mapping[str, str] 
     return best
 
 
-ALL_SHEETS = "*"
-
-
 def header_row_for(sheet: str | None, header_rows: Mapping[str, int]) -> int | None:
     """The header row asked for this sheet: by its name, else for every sheet."""
     return header_rows.get(sheet or "", header_rows.get(ALL_SHEETS))
@@ -395,8 +391,8 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
     if header_row is not None:
         found = header_at(table.rows, header_row, overrides)
         if found is None:
-            note = f"skipped: row {header_row}, given as its header, names no part number, marking or " \
-                   "manufacturer column"
+            note = (f"skipped: row {header_row}, given as its header, names no part number, marking or "
+                    "manufacturer column")
             return [], SheetInfo(table.name, None, {}, 0, note), [Issue(
                 place, f"Sheet {note} in {place}. Check the row number, or name the columns with --map.")]
     else:
