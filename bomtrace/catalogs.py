@@ -11,15 +11,18 @@ import datetime as dt
 import hashlib
 import re
 import tomllib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyascii import anyascii
+
 from bomtrace import resources
 from bomtrace.errors import CatalogError
 from bomtrace.models import CatalogInfo, Restriction
-from bomtrace.normalize import fold_lookalikes, maker_key, part_key
+from bomtrace.normalize import fold_lookalikes, is_ordinary_word, maker_key, part_key
 from bomtrace.partindex import Part, PartIndex
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -119,6 +122,8 @@ class Catalog:
     maker_by_key: dict[str, str] = field(default_factory=dict)
     #: the keys of maker_by_key as a list, for fuzzy name matching without rebuilding it per line
     maker_keys: list[str] = field(default_factory=list)
+    #: makers' own distinctive names as they may appear in free text, filled by build_indexes()
+    name_keywords: dict[str, str] = field(default_factory=dict)
     # where each family, part and keyword row was read: (table, key) -> "file:line"
     places: dict[tuple[str, str], str] = field(default_factory=dict)
     rows_read: int = 0
@@ -141,6 +146,7 @@ class Catalog:
                 if key and key not in self.maker_by_key:
                     self.maker_by_key[key] = maker.id
                     self.maker_keys.append(key)
+        self.name_keywords = names_in_text(self.manufacturers.values())
 
     def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
         """Catalog part keys that begin with `prefix`, in order (the first `limit` if given)."""
@@ -172,8 +178,10 @@ class Catalog:
         return self.by_key.fuzzy_block(key, spread)
 
     def keyword_maker(self, text: str) -> str | None:
-        """The maker a brand or trade name in free text names, or None."""
-        return self.keywords.get(" ".join(text.upper().split()))
+        """The maker a brand or trade name in free text names (the keywords table first, then the
+        makers' own distinctive names), or None."""
+        return (self.keywords.get(" ".join(text.upper().split()))
+                or self.name_keywords.get(" ".join(anyascii(text).upper().split())))
 
     def owner_of(self, maker_id: str) -> str:
         """The ultimate parent today (following `parent` up), the company itself if independent."""
@@ -183,6 +191,38 @@ class Catalog:
             seen.add(parent)
             current = parent
         return current
+
+
+def names_in_text(makers: Iterable[Manufacturer]) -> dict[str, str]:
+    """The makers' names and aliases that can name them in free text ('PIERBURG' on a fuel pump):
+    one to three words once legal forms are gone, with at least one that is no ordinary English word
+    (a laser range finder is not Finder S.p.A.); a single word only in Latin script (a Russian
+    «Исток» is also the word for a transistor's source) and of five letters or more. Non-Latin names
+    are compared transliterated ('Тексас Інструментс'). A name two makers share names neither."""
+    found: dict[str, str] = {}
+    shared: set[str] = set()
+    for maker in makers:
+        for name in (maker.name, *maker.aliases):
+            key = maker_key(name).upper()
+            if not _distinctive_in_text(key) or (" " not in key and not _latin_script(name)):
+                continue
+            if found.get(key, maker.id) != maker.id:
+                shared.add(key)
+            found[key] = maker.id
+    return {key: maker_id for key, maker_id in found.items() if key not in shared}
+
+
+def _distinctive_in_text(key: str) -> bool:
+    words = key.split()
+    if not 1 <= len(words) <= 3 or not all(w.isascii() and w.isalpha() for w in words):
+        return False
+    if len(words) == 1 and len(key) < 5:
+        return False
+    return not all(is_ordinary_word(w) for w in words)
+
+
+def _latin_script(text: str) -> bool:
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in text)
 
 
 # --- loading -------------------------------------------------------------------------------------

@@ -189,6 +189,19 @@ def _makers_in(tokens: list[str], lookup: Callable[[str], str | None]) -> list[s
 
 # --- maker names ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def is_ordinary_word(word: str) -> bool:
+    """An English dictionary word or its plural ('finder', 'diodes'), in any case."""
+    word = word.lower()
+    words = _english_words()
+    return word in words or (word.endswith("s") and (word[:-1] in words or word[:-2] in words))
+
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _PUNCT = re.compile(r"[^\w\s]")
 

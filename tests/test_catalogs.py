@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from bomtrace import resources
-from bomtrace.catalogs import TABLES, Catalog, load_catalogs, table_files, validate_folder
+from bomtrace.catalogs import (
+    TABLES,
+    Catalog,
+    Manufacturer,
+    load_catalogs,
+    names_in_text,
+    table_files,
+    validate_folder,
+)
 from bomtrace.countries import is_country
 from bomtrace.errors import CatalogError
 from bomtrace.normalize import maker_key
@@ -153,3 +161,34 @@ def test_winbond_marking_families_are_catalog_parts_without_the_w(shipped: Catal
     assert [m for m in marked if not any(k.startswith("W" + m) for k in parts)] == []
     assert shipped.family_for("25Q64JVSIQ", "25Q64JVSIQ").manufacturers == ("winbond",)
     assert shipped.family_for("25Q32ET", "25Q32ET") is None
+
+
+def maker(ident: str, name: str, *aliases: str) -> Manufacturer:
+    return Manufacturer(ident, name, aliases, "XX", "", "", "test")
+
+
+def test_a_makers_distinctive_names_name_it_in_free_text() -> None:
+    found = names_in_text([maker("pierburg", "Pierburg GmbH", "Pierburg Pump Technology"),
+                           maker("ti", "Texas Instruments", "Тексас Інструментс")])
+    assert found == {"PIERBURG": "pierburg", "PIERBURG PUMP TECHNOLOGY": "pierburg",
+                     "TEKSAS INSTRUMENTS": "ti"}
+
+
+@pytest.mark.parametrize("name,rule", [
+    ("Finder S.p.A.", "an ordinary English word: a laser range finder is not a Finder relay"),
+    ("Diodes Incorporated", "the plural of an ordinary word"),
+    ("Swatch Group", "every word ordinary"),
+    ("Исток", "a single word outside Latin script (the Russian word for a transistor's source)"),
+    ("WIMA GmbH", "a single word under five letters"),
+    ("Beijing UniStrong Science & Technology Co., Ltd.", "more than three words"),
+])
+def test_names_that_could_be_ordinary_text_name_no_maker(name: str, rule: str) -> None:
+    assert names_in_text([maker("m", name)]) == {}
+
+
+def test_a_name_two_makers_share_names_neither() -> None:
+    # illustrative: both rows given the alias "Hitec" for the test's sake
+    found = names_in_text([maker("hitec", "Hitec RCD Korea Inc.", "Hitec"),
+                           maker("hitec-rcd-usa", "Hitec RCD USA, Inc.", "Hitec")])
+    assert "HITEC" not in found
+    assert found == {"HITEC RCD KOREA": "hitec", "HITEC RCD USA": "hitec-rcd-usa"}

@@ -102,6 +102,10 @@ CASES = [
      "analog-devices", (), "a last-resort join whose maker agrees is confirmed"),
     ({"marking": "STM32F407VGT6 ADL 5321"}, "family", "probable", "stmicroelectronics", (),
      "a last-resort join is not tried when another candidate gives evidence"),
+    ({"marking": "Power MOSFET Infineon 1935"}, "keyword", "probable", "infineon", (),
+     "a maker's own distinctive name in the marking names it, listed as a keyword or not"),
+    ({"marking": "Тексас Інструментс LM358"}, "exact", "confirmed", "texas-instruments", (),
+     "a maker named in Cyrillic in the marking decides a generic part"),
 ]
 
 
