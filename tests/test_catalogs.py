@@ -163,6 +163,12 @@ def test_winbond_marking_families_are_catalog_parts_without_the_w(shipped: Catal
     assert shipped.family_for("25Q32ET", "25Q32ET") is None
 
 
+def test_quectel_module_families_need_the_printed_dash(shipped: Catalog) -> None:
+    """Quectel prints 'EG25-G'; EGmicro's EG2134 gate driver shares the letters, not the dash."""
+    assert shipped.family_for("EG21G", "EG21-G").manufacturers == ("quectel",)
+    assert shipped.family_for("EG2134", "EG2134") is None
+
+
 def maker(ident: str, name: str, *aliases: str) -> Manufacturer:
     return Manufacturer(ident, name, aliases, "XX", "", "", "test")
 
