@@ -396,6 +396,9 @@ def _merge_manufacturers(catalog: Catalog, folder: Path, problems: list[str]) ->
 
 
 def _merge_ownership(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    """A folder that gives any events for a maker gives its whole history: it replaces the earlier
+    folders' events for that maker (as its other rows replace theirs), never doubles them."""
+    restated: set[str] = set()
     for row in read_rows(folder, "ownership", problems, catalog):
         v = row.values
         if not _require(row, ("manufacturer", "date", "event", "other", "source"), problems):
@@ -406,7 +409,10 @@ def _merge_ownership(catalog: Catalog, folder: Path, problems: list[str]) -> Non
             continue
         if _check_date(row, "date", problems):
             event = OwnershipEvent(v["manufacturer"], v["date"], v["event"], v["other"], v["source"])
-            events = catalog.ownership.setdefault(v["manufacturer"], [])
+            if v["manufacturer"] not in restated:
+                restated.add(v["manufacturer"])
+                catalog.ownership[v["manufacturer"]] = []
+            events = catalog.ownership[v["manufacturer"]]
             if events and events[-1].date > event.date:
                 problems.append(f"{row.where('date')}: events for {v['manufacturer']!r} are not in date "
                                 "order")

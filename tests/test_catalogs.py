@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -109,6 +110,22 @@ def test_user_catalog_rows_win(tmp_path: Path) -> None:
     catalog = load_catalogs([tmp_path], cache=False)
     assert catalog.manufacturers["texas-instruments"].country == "JP"
     assert [c.name for c in catalog.infos][-1] == tmp_path.name
+
+
+def test_a_copy_of_the_shipped_catalogs_validates_over_them(tmp_path: Path) -> None:
+    """A user folder that starts as a copy restates every maker's history; nothing is doubled."""
+    copy = tmp_path / "ours"
+    shutil.copytree(SHIPPED, copy)
+    assert validate_folder(copy, with_shipped=True) == []
+    assert load_catalogs([copy], cache=False).ownership == load_catalogs(cache=False).ownership
+
+
+def test_user_ownership_rows_replace_a_makers_shipped_history(tmp_path: Path) -> None:
+    (tmp_path / "ownership.csv").write_text(
+        "manufacturer,date,event,other,source\n"
+        "altera,2015-12-28,acquired_by,intel,a test override\n", encoding="utf-8")
+    catalog = load_catalogs([tmp_path], cache=False)
+    assert [(e.date, e.source) for e in catalog.ownership["altera"]] == [("2015-12-28", "a test override")]
 
 
 def test_index_cache_is_invalidated_when_a_file_changes(tmp_path: Path) -> None:
