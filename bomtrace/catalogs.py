@@ -180,8 +180,10 @@ class Catalog:
     def keyword_maker(self, text: str) -> str | None:
         """The maker a brand or trade name in free text names (the keywords table first, then the
         makers' own distinctive names), or None."""
-        return (self.keywords.get(" ".join(text.upper().split()))
-                or self.name_keywords.get(" ".join(anyascii(text).upper().split())))
+        key = " ".join(text.upper().split())
+        if found := self.keywords.get(key):
+            return found
+        return self.name_keywords.get(key if key.isascii() else " ".join(anyascii(key).split()))
 
     def owner_of(self, maker_id: str) -> str:
         """The ultimate parent today (following `parent` up), the company itself if independent."""

@@ -197,10 +197,12 @@ def _english_words() -> frozenset[str]:
 
 
 def is_ordinary_word(word: str) -> bool:
-    """An English dictionary word or its plural ('finder', 'diodes'), in any case."""
+    """An English dictionary word or its plural ('finder', 'diodes', 'boxes'), in any case."""
     word = word.lower()
     words = _english_words()
-    return word in words or (word.endswith("s") and (word[:-1] in words or word[:-2] in words))
+    return (word in words or (word.endswith("s") and word[:-1] in words)
+            or (word.endswith("es") and word[:-2] in words))
+
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _PUNCT = re.compile(r"[^\w\s]")

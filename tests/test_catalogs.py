@@ -192,9 +192,10 @@ def maker(ident: str, name: str, *aliases: str) -> Manufacturer:
 
 def test_a_makers_distinctive_names_name_it_in_free_text() -> None:
     found = names_in_text([maker("pierburg", "Pierburg GmbH", "Pierburg Pump Technology"),
-                           maker("ti", "Texas Instruments", "Тексас Інструментс")])
+                           maker("ti", "Texas Instruments", "Тексас Інструментс"),
+                           maker("elmos", "Elmos Semiconductor", "Elmos")])
     assert found == {"PIERBURG": "pierburg", "PIERBURG PUMP TECHNOLOGY": "pierburg",
-                     "TEKSAS INSTRUMENTS": "ti"}
+                     "TEKSAS INSTRUMENTS": "ti", "ELMOS": "elmos", "ELMOS SEMICONDUCTOR": "elmos"}
 
 
 @pytest.mark.parametrize("name,rule", [
