@@ -18,10 +18,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bomtrace.analysis import analyze_line
 from bomtrace.catalogs import load_catalogs
 from bomtrace.models import RawLine, Source
 from bomtrace.normalize import maker_key, split_maker_name
-from bomtrace.pipeline import analyze_line
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
 

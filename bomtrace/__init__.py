@@ -7,6 +7,7 @@
 
 __version__ = "0.1.0"
 
-from bomtrace.pipeline import Options, run
+from bomtrace.config import Options
+from bomtrace.pipeline import run
 
 __all__ = ["Options", "__version__", "run"]

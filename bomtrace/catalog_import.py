@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bomtrace.catalogs import TABLES, Catalog, validate_folder
+from bomtrace.config import Limits
 from bomtrace.errors import CatalogError
-from bomtrace.ingest import Limits, normalize_header, read_tables
+from bomtrace.ingest import normalize_header, read_tables
+from bomtrace.vocabulary import place
 from bomtrace.normalize import maker_key
 from bomtrace.report.files import atomic_write_bytes
 
@@ -64,10 +66,9 @@ def import_table(path: str | Path, mapping: Mapping[str, str], catalog: Catalog,
                 continue
             values = {c: (cells[positions[c]].strip() if c in positions and positions[c] < len(cells) else "")
                       or defaults.get(c, "") for c in columns}
-            place = f"{path.name}{'/' + sheet.name if sheet.name else ''} row {row_number}"
             problem = _resolve_maker(values, table, catalog)
             if problem:
-                result.problems.append(f"{place}: {problem}")
+                result.problems.append(f"{place(path.name, sheet.name, row_number)}: {problem}")
                 continue
             result.rows.append(values)
         return result

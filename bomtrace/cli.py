@@ -70,13 +70,15 @@ def _parse_header_rows(items: list[str]) -> dict[str, int]:
 
 
 def _parse_maps(maps: list[str]) -> dict[str, str]:
+    from bomtrace.ingest import parse_mapping
+    from bomtrace.vocabulary import split_assignment
+
     mapping = {}
     for item in maps:
-        header, sep, field = item.rpartition("=")
-        if not sep or not header.strip():
+        pair = split_assignment(item)
+        if pair is None:
             raise typer.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
-        mapping[header.strip()] = field.strip()
-    from bomtrace.ingest import parse_mapping
+        mapping[pair[0]] = pair[1]
 
     try:
         parse_mapping(mapping)
@@ -132,7 +134,9 @@ def analyze(
     Example: bomtrace analyze teardown.xlsx --out report/
     """
     from bomtrace import cli_output
-    from bomtrace.pipeline import Options, run
+    from bomtrace.config import Options
+    from bomtrace.decisions import read_decisions
+    from bomtrace.pipeline import run
     from bomtrace.report import write_outputs
 
     state["verbose"] = verbose
@@ -142,11 +146,11 @@ def analyze(
     formats = _parse_formats(format_)
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
-                      overrides=str(overrides) if overrides else None,
                       header_rows=_parse_header_rows(header_row))
     try:
+        decisions = read_decisions(overrides) if overrides else []
         with cli_output.progress_bar() as progress:
-            result = run(inputs, options, progress=progress)
+            result = run(inputs, options, decisions, progress=progress)
     except BomtraceError as error:
         fail(error)
     cli_output.print_issues(result)
@@ -186,7 +190,7 @@ def compare(
     """
     from bomtrace.compare import compare as compare_teardowns
     from bomtrace.compare import write_compare
-    from bomtrace.pipeline import Options
+    from bomtrace.config import Options
 
     if basis not in ("brand", "owner"):
         raise typer.BadParameter("choose brand or owner", param_hint="--basis")
@@ -330,12 +334,14 @@ def catalog_import(
 def _pairs(items: list[str], option: str) -> dict[str, str]:
     """A=B items as a dict: --map splits at the last '=' (a header may hold one), --default at the
     first (a value may)."""
+    from bomtrace.vocabulary import split_assignment
+
     pairs = {}
     for item in items:
-        key, sep, value = item.rpartition("=") if option == "--map" else item.partition("=")
-        if not sep or not key.strip():
+        pair = split_assignment(item, at_last=option == "--map")
+        if pair is None:
             raise typer.BadParameter(f"{item!r} is not A=B", param_hint=option)
-        pairs[key.strip()] = value.strip()
+        pairs[pair[0]] = pair[1]
     return pairs
 
 

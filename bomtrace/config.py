@@ -1,8 +1,12 @@
-"""Every threshold the matcher uses, in one place, so a report can state them."""
+"""How a run is configured, in one place: the matcher's thresholds (so a report can state them), the
+input size limits and the run's options."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from bomtrace.models import Basis
 
 
 @dataclass(frozen=True)
@@ -33,3 +37,29 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an input may be before it is refused (bytes on disk, bytes unzipped, rows a sheet)."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 250 * 1024 * 1024
+    max_zip_ratio: float = 200.0
+    max_rows: int = 200_000
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run: catalogs layered over the shipped one, basis, sheets, column overrides, limits."""
+
+    catalogs: tuple[str, ...] = ()
+    basis: Basis = "brand"
+    sheets: tuple[str, ...] = ()
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    thresholds: Thresholds = DEFAULT
+    limits: Limits = field(default_factory=Limits)
+    #: ISO timestamp written into the result; the current time when None.
+    generated_at: str | None = None
+    #: Header row by sheet name ('*' for every sheet), where detection picks the wrong row.
+    header_rows: Mapping[str, int] = field(default_factory=dict)

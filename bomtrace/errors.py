@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from bomtrace.vocabulary import place
+
 
 class BomtraceError(Exception):
     """The root of every error bomtrace raises on purpose."""
@@ -38,8 +40,7 @@ class InputError(BomtraceError):
 
     @property
     def place(self) -> str:
-        place = self.file + (f"/{self.sheet}" if self.sheet else "")
-        return place + (f" row {self.row}" if self.row else "")
+        return place(self.file, self.sheet, self.row)
 
 
 class UnreadableInput(InputError):

@@ -21,8 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from bomtrace import resources
+from bomtrace.config import Limits
 from bomtrace.errors import InputError, InputTooLarge, NoPartColumn, UnreadableInput
 from bomtrace.models import FIELDS, MATCHABLE_FIELDS, InputInfo, Issue, RawLine, SheetInfo, Source
+from bomtrace.vocabulary import place
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +36,6 @@ HEADER_SEARCH_ROWS = 30
 IGNORE = "ignore"  # --map "HEADER=ignore": a column detection would read, left unread
 ALL_SHEETS = "*"  # header_rows key: every sheet without a row of its own
 _TOTAL_ROW = re.compile(r"^\s*(total|totals|grand total|всього|разом|усього|итого|всего)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How big an input may be before it is refused (bytes on disk, bytes unzipped, rows a sheet)."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_unzipped_bytes: int = 250 * 1024 * 1024
-    max_zip_ratio: float = 200.0
-    max_rows: int = 200_000
 
 
 @dataclass(frozen=True)
@@ -387,29 +379,30 @@ def header_at(rows: list[tuple[int, list[str]]], number: int, overrides: Mapping
 def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | None = None,
                      header_row: int | None = None) -> tuple[list[RawLine], SheetInfo, list[Issue]]:
     """The component lines of one table; a table without a usable header is skipped with an issue."""
-    place = file + (f"/{table.name}" if table.name else "")
+    where = place(file, table.name)
     if header_row is not None:
         found = header_at(table.rows, header_row, overrides)
         if found is None:
             note = (f"skipped: row {header_row}, given as its header, names no part number, marking or "
                     "manufacturer column")
             return [], SheetInfo(table.name, None, {}, 0, note), [Issue(
-                place, f"Sheet {note} in {place}. Check the row number, or name the columns with --map.")]
+                where, f"Sheet {note} in {where}. Check the row number, or name the columns with --map.")]
     else:
         found = find_header(table.rows, overrides)
     if found is None:
         note = "skipped: no part number, marking or manufacturer column in its first rows"
         if not any(any(cells) for _, cells in table.rows):
             note = "skipped: empty"
-        message = (f"Sheet {note} in {place}. Name the column with --map \"HEADER=part_number\" if it is "
+        message = (f"Sheet {note} in {where}. Name the column with --map \"HEADER=part_number\" if it is "
                    "there under another name." if table.rows and any(any(c) for _, c in table.rows)
-                   else f"Sheet {note} in {place}.")
-        return [], SheetInfo(table.name, None, {}, 0, note), [Issue(place, message)]
+                   else f"Sheet {note} in {where}.")
+        return [], SheetInfo(table.name, None, {}, 0, note), [Issue(where, message)]
     index, columns = found
     header_number, header_cells = table.rows[index]
     lines = list(_component_rows(file, table, index, header_cells, columns))
     mapping = {header_cells[i]: field for i, field in sorted(columns.items())}
-    return lines, SheetInfo(table.name, header_number, mapping, len(lines)), []
+    headers = tuple(cell for cell in header_cells if cell)
+    return lines, SheetInfo(table.name, header_number, mapping, len(lines), headers=headers), []
 
 
 def _component_rows(file: str, table: Table, header_index: int, header_cells: list[str],

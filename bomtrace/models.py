@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bomtrace.vocabulary import place
+
 Confidence = Literal["confirmed", "probable", "possible", "unresolved"]
 Basis = Literal["brand", "owner"]
 CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "probable", "possible", "unresolved")
@@ -29,6 +31,11 @@ class Source:
     @property
     def id(self) -> str:
         return f"{self.file}:{self.sheet or ''}:{self.row}"
+
+    @property
+    def place(self) -> str:
+        """`file/sheet row N`, as messages name it."""
+        return place(self.file, self.sheet, self.row)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class SheetInfo:
     mapping: dict[str, str]
     lines: int
     skipped: str | None = None
+    #: the non-empty cells of the header row, in order (what a column editor offers to map)
+    headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,25 @@ class ParsedLine:
     date_code: str | None
     lot_codes: tuple[str, ...]
     words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One reviewer's decision about a line (by id) or every line with a part number; `place` says
+    where it was made (a file row, a web review number)."""
+
+    decision: str
+    id: str = ""
+    part_number: str = ""
+    value: str = ""
+    note: str = ""
+    reviewer: str = ""
+    place: str = ""
+
+    @property
+    def target(self) -> str:
+        """What the decision names, for messages."""
+        return f"id {self.id!r}" if self.id else f"part number {self.part_number!r}"
 
 
 @dataclass(frozen=True)
@@ -242,6 +270,8 @@ class Result:
     restrictions: list[Restriction] = field(default_factory=list)
     #: the matching thresholds the run used (bomtrace.config.Thresholds.as_dict())
     thresholds: dict[str, float | int] = field(default_factory=dict)
+    #: ids of the lines up for review, most doubtful first (bomtrace.review.queue)
+    review_queue: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> Summary:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bomtrace.analysis import analyze_line
 from bomtrace.attribute import parse_country
 from bomtrace.catalogs import Catalog
-from bomtrace.pipeline import Options, analyze_line
 from tests.conftest import raw
 
 BASES = [
@@ -29,7 +29,7 @@ BASES = [
 @pytest.mark.parametrize("fields,basis,company,owner,country,rule", BASES, ids=[b[-1] for b in BASES])
 def test_basis(mini: Catalog, fields: dict[str, str], basis: str, company: str | None, owner: str | None,
                country: str | None, rule: str) -> None:
-    result = analyze_line(raw(**fields), mini, Options(basis=basis))  # type: ignore[arg-type]
+    result = analyze_line(raw(**fields), mini, basis)  # type: ignore[arg-type]
     a = result.attribution
     assert (a.company, a.owner, a.country) == (company, owner, country)
 

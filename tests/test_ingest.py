@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bomtrace.config import Limits
 from bomtrace.errors import InputTooLarge, NoPartColumn, UnreadableInput
-from bomtrace.ingest import Limits, field_for_header, parse_mapping, read_input, read_inputs
+from bomtrace.ingest import field_for_header, parse_mapping, read_input, read_inputs
 
 HEADERS = [
     ("Part Number", "part_number"),

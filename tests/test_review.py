@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from bomtrace import Options, run
 from bomtrace.catalogs import Catalog
 from bomtrace.cli import app
+from bomtrace.decisions import read_decisions
 from bomtrace.errors import OverridesError
-from bomtrace.pipeline import Options, run
 from bomtrace.report import to_json_dict, write_outputs
-from bomtrace.review import read_decisions
 from tests.conftest import MINI
 
 STAMP = "2026-02-01T10:00:00+00:00"
@@ -40,8 +40,8 @@ def teardown(make_xlsx: Callable[..., Path]) -> Path:
 
 
 def analyse(path: Path, catalog: Catalog, overrides: Path | None = None) -> dict[str, Any]:
-    options = Options(generated_at=STAMP, overrides=str(overrides) if overrides else None)
-    return to_json_dict(run([path], options, catalog=catalog))
+    decisions = read_decisions(overrides) if overrides else []
+    return to_json_dict(run([path], Options(generated_at=STAMP), decisions, catalog=catalog))
 
 
 def by_id(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -241,7 +241,8 @@ def test_the_report_lists_the_decisions_applied(teardown: Path, mini: Catalog, t
     decisions = tmp_path / "d.csv"
     decisions.write_text("id,decision,value,note,reviewer\n"
                          "teardown.xlsx:Parts:6,reject,,<b>clone</b>,C. Checker\n", encoding="utf-8")
-    html = render_report(run([teardown], Options(generated_at=STAMP, overrides=str(decisions)), catalog=mini), [])
+    result = run([teardown], Options(generated_at=STAMP), read_decisions(decisions), catalog=mini)
+    html = render_report(result, [])
     applied = html[html.index('id="overrides"'):html.index('id="issues"')]
     assert "<td>reject</td>" in applied
     assert "rejected by C. Checker in d.csv row 2 (&lt;b&gt;clone&lt;/b&gt;)" in applied

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bomtrace.ingest import Limits
+from bomtrace.config import Limits
 from bomtrace.web import library
 from tests.web_support import MAPPING_ROWS, mini_catalog, real_server, xlsx_bytes
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from bomtrace import __version__, resources
+from bomtrace import __version__, resources, review
 from bomtrace.aggregate import percent
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.countries import bare_name, country_name
@@ -134,7 +134,7 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "basis_text": views.BASIS_TEXT[result.basis],
         "charts": report_charts(result),
         "companies": sorted(result.breakdown.by_company, key=lambda r: r.company is None),
-        "review": [(line_dict(r), views.review_reason(r)) for r in views.review_lines(result)],
+        "review": [(line_dict(r), review.review_reason(r)) for r in views.review_lines(result)],
         "modules": views.by_module(result),
         "categories": views.by_category(result),
         "tiers": views.by_tier(result),
@@ -142,7 +142,7 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "undated": [line_dict(r) for r in views.undated_codes(result)],
         "measures": views.measure_rows(measures, dated),
         "lines": [line_dict(r) for r in result.lines],
-        "overrides": [(line_dict(r), views.decision_of(r)) for r in views.override_lines(result)],
+        "overrides": [(line_dict(r), review.decision_of(r)) for r in views.override_lines(result)],
         "thresholds": thresholds.as_dict(),
     }
 

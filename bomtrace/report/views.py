@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bomtrace.countries import bare_name
-from bomtrace.models import CONFIDENCES, Breakdown, LineResult, Restriction, Result
+from bomtrace.models import Breakdown, LineResult, Restriction, Result
 from bomtrace.report.datecodes import DateReading, Standing, read_date_code, standing
+from bomtrace.review import queue
+from bomtrace.vocabulary import OVERRIDE
 
 #: Said wherever figures are shown: presence is not a finding of wrongdoing.
 CAVEAT = ("A part found in a weapon shows that the part was there, not how it got there: it is no "
@@ -23,49 +25,17 @@ BASIS_TEXT = {
     "owner": "Each part counts under the headquarters country of its maker's ultimate parent company, as "
              "of the catalog's as-of date.",
 }
-#: The method a line gets when a reviewer decided it.
-OVERRIDE = "override"
 _SAMPLE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
 
 
-def needs_review(r: LineResult) -> bool:
-    """A line needs review when no reviewer decided it and it is unresolved, possible or flagged."""
-    if r.match.method == OVERRIDE:
-        return False
-    return r.match.confidence in ("unresolved", "possible") or bool(r.flags)
-
-
-def review_reason(r: LineResult) -> str:
-    """Why a line is up for review: its confidence when low, then its flags."""
-    reasons = [r.match.confidence] if r.match.confidence in ("unresolved", "possible") else []
-    return ", ".join(reasons + [f.replace("_", " ") for f in r.flags])
-
-
-def review_order(lines: Sequence[LineResult]) -> list[LineResult]:
-    """Lines by how much they need a reviewer: unresolved, possible, flagged, then the rest; by id."""
-    rank = {c: i for i, c in enumerate(CONFIDENCES)}
-
-    def key(r: LineResult) -> tuple[int, int, int, str, int]:
-        s = r.line.source
-        return (0 if needs_review(r) else 1, -rank[r.match.confidence], 0 if r.flags else 1,
-                f"{s.file}\0{s.sheet or ''}", s.row)
-
-    return sorted(lines, key=key)
-
-
 def review_lines(result: Result) -> list[LineResult]:
-    """The lines that need review, most doubtful first."""
-    return [r for r in review_order(result.lines) if needs_review(r)]
+    """The lines that need review, most doubtful first (bomtrace.review.queue)."""
+    return queue(result.lines)
 
 
 def override_lines(result: Result) -> list[LineResult]:
     """The lines a reviewer decided, in input order."""
     return [r for r in result.lines if r.match.method == OVERRIDE]
-
-
-def decision_of(r: LineResult) -> str:
-    """The review decision recorded on an overridden line (its `review:` flag), else ''."""
-    return next((f.split(":", 1)[1] for f in r.match.flags if f.startswith("review:")), "")
 
 
 @dataclass(frozen=True)

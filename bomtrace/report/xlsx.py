@@ -19,20 +19,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bomtrace import __version__
+from bomtrace import __version__, review
 from bomtrace.countries import bare_name
 from bomtrace.models import Result
 from bomtrace.report import views
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
 from bomtrace.report.files import atomic_write_bytes
 from bomtrace.report.jsonout import line_dict
+from bomtrace.vocabulary import DECISIONS
 
 if TYPE_CHECKING:
     from bomtrace.compare import Comparison
 
 REVIEW_COLUMNS = ("id", "file", "sheet", "row", "part_number", "marking", "company", "country",
                   "confidence", "detail", "decision", "value", "note", "reviewer")
-DECISIONS = ("accept", "reject", "set_maker", "set_part")
 MAX_CELL = 32_767
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="E8E8E4")
@@ -104,7 +104,7 @@ def _summary_rows(result: Result) -> list[tuple[str, object]]:
 
 def review_sheet(book: Workbook, result: Result) -> Worksheet:
     """The Review sheet: every line, those to review first and shaded, with decision columns to fill."""
-    lines = views.review_order(result.lines)
+    lines = review.review_order(result.lines)
     rows = []
     for r in lines:
         d = line_dict(r)
@@ -114,7 +114,7 @@ def review_sheet(book: Workbook, result: Result) -> Worksheet:
     sheet = table_sheet(book, "Review", REVIEW_COLUMNS, rows)
     first_decision = REVIEW_COLUMNS.index("decision") + 1
     for offset, r in enumerate(lines, start=2):
-        if views.needs_review(r):
+        if review.needs_review(r):
             for c in range(1, first_decision):
                 sheet.cell(row=offset, column=c).fill = _REVIEW_FILL
         for c in range(first_decision, len(REVIEW_COLUMNS) + 1):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
@@ -12,13 +11,14 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
+from bomtrace.vocabulary import DecisionKind
+from bomtrace.web import downloads
+from bomtrace.web.downloads import MEDIA, service
 from bomtrace.web.problems import Problem
 from bomtrace.web.service import Service, map_lines
 from bomtrace.web.store import AnalysisRecord
 
 router = APIRouter(prefix="/api", tags=["cases"])
-MEDIA = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument."
-         "spreadsheetml.sheet", "json": "application/json", "csv": "text/csv; charset=utf-8"}
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
@@ -28,12 +28,6 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
         "mapping": {"type": "string", "description": "Column mapping, one HEADER=FIELD a line (fields: "
                     "part_number, marking, manufacturer, description, sample, module, quantity, refdes, "
                     "country, date_code, notes)"}}}}}}}
-
-
-def service(request: Request) -> Service:
-    """The app's service."""
-    svc: Service = request.app.state.service
-    return svc
 
 
 Svc = Annotated[Service, Depends(service)]
@@ -103,7 +97,7 @@ class DecisionIn(BaseModel):
     """A reviewer's decision on one line of the latest finished analysis."""
 
     line_id: str
-    decision: Literal["accept", "reject", "set_maker", "set_part"]
+    decision: DecisionKind
     value: str = ""
     note: str = ""
     reviewer: str
@@ -222,31 +216,13 @@ def create_decision(case_id: str, body: DecisionIn, svc: Svc) -> DecisionOut:
 @router.get("/cases/{case_id}/download/{fmt}", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
 def download(case_id: str, fmt: str, svc: Svc, version: int | None = None) -> FileResponse:
     """One output of the latest finished analysis (or `version`): html, xlsx, json or csv."""
-    job = svc.done(case_id, version)
-    path = svc.output(job, fmt)
-    return FileResponse(path, media_type=MEDIA[fmt],
-                        headers={"content-disposition": attachment(download_name(svc, job, path.name))})
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition value that survives any file name (ASCII fallback plus RFC 5987 UTF-8)."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def download_name(svc: Service, job: AnalysisRecord, name: str) -> str:
-    """'CASE-vN-report.xlsx' from the case's stored file name (already made safe)."""
-    stem = svc.case(job.case_id).filename.rsplit(".", 1)[0]
-    return f"{stem}-v{job.version}-{name}"
+    return downloads.download(svc, case_id, fmt, version)
 
 
 @router.get("/cases/{case_id}/export", responses={200: {"content": {"application/zip": {}}}})
 def export(case_id: str, svc: Svc) -> Response:
     """A zip of the original file, every analysis, every decision and the case's audit log."""
-    data = svc.export(case_id)
-    stem = svc.case(case_id).filename.rsplit(".", 1)[0]
-    return Response(data, media_type="application/zip",
-                    headers={"content-disposition": attachment(f"{stem}-case-{case_id}.zip")})
+    return downloads.export(svc, case_id)
 
 
 @router.delete("/cases/{case_id}")

@@ -6,57 +6,24 @@ from __future__ import annotations
 import asyncio
 import hmac
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
 
 from bomtrace.models import FIELDS
-from bomtrace.web.api import MEDIA, attachment, download_name, service
+from bomtrace.web import downloads
+from bomtrace.web.downloads import MEDIA, service
+from bomtrace.web.forms import REPORT_CSP, form_of, remember, see, text
 from bomtrace.web.library import DOWNLOADS
 from bomtrace.web.problems import Problem
 from bomtrace.web.responses import page
-from bomtrace.web.security import CSRF_COOKIE, NAME_COOKIE, SESSION_COOKIE, Keys, cookie_header, cookies
+from bomtrace.web.security import SESSION_COOKIE, Keys, cookie_header
 from bomtrace.web.service import Service, map_lines
 from bomtrace.web.store import AnalysisRecord
 
 router = APIRouter(include_in_schema=False)
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
-
-
-async def form_of(request: Request, max_files: int = 0) -> FormData:
-    """A posted form whose CSRF token matches this browser's; 403 otherwise."""
-    try:
-        form = await request.form(max_files=max_files, max_fields=200)
-    except HTTPException as error:  # Starlette's answer to a malformed form
-        raise Problem(400, f"The form cannot be read ({str(error.detail).rstrip('.')}). Reload the page and "
-                           "try again.") from None
-    keys: Keys = request.app.state.keys
-    field = form.get("csrf")
-    if not keys.valid_form(cookies(request.scope).get(CSRF_COOKIE), field if isinstance(field, str) else None):
-        await form.close()
-        raise Problem(403, "This form has expired or came from another site. Reload the page and send it again.")
-    return form
-
-
-def text(form: FormData, name: str) -> str | None:
-    """A text field of a form, or None."""
-    value = form.get(name)
-    return value if isinstance(value, str) else None
-
-
-def remember(response: Response, request: Request, name: str) -> Response:
-    """Remember the name a person typed, to fill it in next time."""
-    key, value = cookie_header(NAME_COOKIE, quote(name[:100]), request.scope, max_age=365 * 86400)
-    response.headers.append(key.decode(), value.decode())
-    return response
-
-
-def see(url: str) -> RedirectResponse:
-    """303 to a page after a post."""
-    return RedirectResponse(url, status_code=303)
 
 
 # --- cases ----------------------------------------------------------------------------------------
@@ -167,19 +134,13 @@ def report(request: Request, case_id: str, version: int | None = None) -> Respon
 @router.get("/cases/{case_id}/download/{fmt}")
 def download(request: Request, case_id: str, fmt: str, version: int | None = None) -> Response:
     """One output file of the latest finished analysis (or `version`)."""
-    svc = service(request)
-    job = svc.done(case_id, version)
-    path = svc.output(job, fmt)
-    return FileResponse(path, media_type=MEDIA[fmt],
-                        headers={"content-disposition": attachment(download_name(svc, job, path.name))})
+    return downloads.download(service(request), case_id, fmt, version)
 
 
 @router.get("/cases/{case_id}/export")
 def export(request: Request, case_id: str) -> Response:
     """The case as a zip (original, analyses, decisions, audit)."""
-    from bomtrace.web.api import export as api_export
-
-    return api_export(case_id, service(request))
+    return downloads.export(service(request), case_id)
 
 
 @router.get("/favicon.ico")

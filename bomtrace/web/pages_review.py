@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bomtrace.web.api import service
-from bomtrace.web.pages import REPORT_CSP, form_of, remember, see, text
+from bomtrace.vocabulary import DECISIONS, OVERRIDE
+from bomtrace.web.downloads import service
+from bomtrace.web.forms import REPORT_CSP, form_of, remember, see, text
 from bomtrace.web.problems import Problem
 from bomtrace.web.responses import page
-from bomtrace.web.store import DECISIONS
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,7 +30,7 @@ def review(request: Request, case_id: str, error: str | None = None) -> Response
         result = svc.result(done)
         by_id = {line["id"]: line for line in result["lines"]}
         lines = [by_id[i] for i in svc.review_queue(done) if i in by_id]
-        decided = [line for line in result["lines"] if line["match"]["method"] == "override"]
+        decided = [line for line in result["lines"] if line["match"]["method"] == OVERRIDE]
     return page(request, "web/review.html", {
         "case": case, "latest": latest, "done": done, "lines": lines, "decided": decided,
         "decisions": svc.store.decisions(case_id), "choices": DECISIONS, "error": error,

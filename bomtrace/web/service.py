@@ -16,11 +16,12 @@ from typing import IO, TYPE_CHECKING, Any
 from bomtrace import resources
 from bomtrace.errors import BomtraceError
 from bomtrace.ingest import parse_mapping
+from bomtrace.vocabulary import DECISIONS, DECISIONS_WITH_VALUE, split_assignment
 from bomtrace.web import library
 from bomtrace.web.files import FileStore
 from bomtrace.web.problems import Problem, not_found
 from bomtrace.web.settings import Settings
-from bomtrace.web.store import DECISIONS, AnalysisRecord, CaseRecord, DecisionRecord, Store
+from bomtrace.web.store import AnalysisRecord, CaseRecord, DecisionRecord, Store
 from bomtrace.web.uploads import Readable, receive
 from bomtrace.web.worker import Worker
 
@@ -47,11 +48,11 @@ def map_lines(text: str | None) -> dict[str, str]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        header, sep, field = line.rpartition("=")
-        if not sep or not header.strip():
+        pair = split_assignment(line)
+        if pair is None:
             raise Problem(422, f"Mapping line {number} {line.strip()!r} is not HEADER=FIELD. Write one "
                                "column a line, e.g. Позначка=marking.")
-        mapping[header.strip()] = field.strip()
+        mapping[pair[0]] = pair[1]
     return mapping
 
 
@@ -221,7 +222,7 @@ class Service:
         reviewer = clean_text(reviewer, "reviewer's name", required=True)
         if decision not in DECISIONS:
             raise Problem(422, f"Unknown decision {decision!r}. Use one of: {', '.join(DECISIONS)}.")
-        value = clean_text(value, "value", required=decision in ("set_maker", "set_part"))
+        value = clean_text(value, "value", required=decision in DECISIONS_WITH_VALUE)
         note = clean_text(note, "note", limit=MAX_NOTE)
         line_id = clean_text(line_id, "line id", limit=1000, required=True)
         latest = next((a for a in self.store.analyses(case_id) if a.status == "done"), None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bomtrace.catalogs import Catalog, load_catalogs
-from bomtrace.ingest import Limits
+from bomtrace.config import Limits
 from bomtrace.pipeline import now_iso
 
 CatalogFactory = Callable[[], Catalog]

@@ -16,7 +16,6 @@ from typing import Any, Literal
 from bomtrace.web.migrations import migrate
 
 Status = Literal["queued", "running", "done", "failed"]
-DECISIONS: tuple[str, ...] = ("accept", "reject", "set_maker", "set_part")
 
 
 @dataclass(frozen=True)

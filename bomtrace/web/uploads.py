@@ -13,8 +13,9 @@ from typing import Protocol
 
 from starlette.concurrency import run_in_threadpool
 
+from bomtrace.config import Limits
 from bomtrace.errors import InputError, UnreadableInput
-from bomtrace.ingest import EXCEL_SUFFIXES, SUPPORTED_SUFFIXES, Limits, check_zip_size, read_input
+from bomtrace.ingest import EXCEL_SUFFIXES, SUPPORTED_SUFFIXES, check_zip_size, read_input
 from bomtrace.web.problems import Problem, input_problem, too_large
 
 CHUNK = 1024 * 1024

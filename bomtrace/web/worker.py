@@ -73,16 +73,14 @@ class Worker:
             os.symlink(self.files.blob(case.sha256), source)
             out = scratch / "out"
             out.mkdir()
-            catalog = self.settings.catalogs()
-            result = library.analyze(source, job.mapping, catalog, self.settings.limits, self.settings.clock(),
-                                     job.header_rows)
+            decisions = self.store.decisions(case.id, upto=job.decisions_applied)
+            result = library.analyze(source, job.mapping, self.settings.catalogs(), self.settings.limits,
+                                     self.settings.clock(), job.header_rows, decisions)
             if not result.inputs:
                 reason = result.issues[0].message if result.issues else "The file could not be read."
                 raise BomtraceError(reason.rstrip("."), "Correct the column mapping and run it again.")
-            decisions = self.store.decisions(case.id, upto=job.decisions_applied)
-            result = library.apply_decisions(result, decisions, catalog)
             written = library.write_all(result, out)
-            sheets = library.sheet_columns(source, result, self.settings.limits)
+            sheets = library.sheet_columns(result)
             summary = {**asdict(result.summary), "issues": len(result.issues), "decisions": len(decisions)}
             self.files.publish(out, case.id, job.version)
             catalogs = [asdict(c) for c in result.catalogs]
