@@ -19,7 +19,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 #: The modules whose code shapes the index: a change to any of them (a new key rule, a new layout)
 #: must not load an index built by the old code.
-_SHAPING_MODULES = ("catalogs.py", "partindex.py", "normalize.py", "models.py", "catalog_cache.py")
+_SHAPING_MODULES = ("catalogs/*.py", "partindex.py", "normalize.py", "models.py", "catalog_cache.py")
 
 
 def cache_dir() -> Path | None:
@@ -37,8 +37,9 @@ def code_fingerprint() -> bytes:
     """A hash over the source of the modules that build the index."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for name in _SHAPING_MODULES:
-        digest.update((package / name).read_bytes())
+    for pattern in _SHAPING_MODULES:
+        for path in sorted(package.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 

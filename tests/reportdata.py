@@ -4,7 +4,6 @@ hostile cells, two dated samples; independent of the matcher and of the shipped 
 from __future__ import annotations
 
 from bomtrace import aggregate
-from bomtrace.catalogs import Restriction
 from bomtrace.models import (
     Attribution,
     CatalogInfo,
@@ -14,6 +13,7 @@ from bomtrace.models import (
     Match,
     ParsedLine,
     RawLine,
+    Restriction,
     Result,
     SheetInfo,
     Source,
