@@ -17,9 +17,9 @@ from bomtrace.catalogs import TABLES, Catalog, validate_folder
 from bomtrace.config import Limits
 from bomtrace.errors import CatalogError
 from bomtrace.ingest import normalize_header, read_tables
-from bomtrace.vocabulary import place
 from bomtrace.normalize import maker_key
 from bomtrace.report.files import atomic_write_bytes
+from bomtrace.vocabulary import place
 
 #: Columns that name a maker and must be turned into catalog ids.
 MAKER_COLUMNS = {"parts": "manufacturer", "families": "manufacturer", "keywords": "manufacturer",

@@ -18,6 +18,7 @@ from bomtrace.catalogs import (
     Manufacturer,
     load_catalogs,
     names_in_text,
+    read_meta,
     table_files,
     validate_folder,
 )
@@ -216,3 +217,49 @@ def test_a_name_two_makers_share_names_neither() -> None:
                            maker("hitec-rcd-usa", "Hitec RCD USA, Inc.", "Hitec")])
     assert "HITEC" not in found
     assert found == {"HITEC RCD KOREA": "hitec", "HITEC RCD USA": "hitec-rcd-usa"}
+
+
+# --- rows must not rest on the records bomtrace is measured against (issue 18) -------------------
+
+@pytest.mark.parametrize("source,cites", [
+    ("https://war-sanctions.gur.gov.ua/en/components/647", True),
+    ("named as maker in GUR War & Sanctions component records", True),
+    ("War and Sanctions portal, component 12", True),
+    ("https://github.com/cognis-digital/awesome-drone-warfare-osint/blob/main/data/components.csv", True),
+    ("GUR component 648", True),
+    ("https://www.ti.com/about-ti/company/overview.html", False),
+    ("maker datasheet: configuration guide, figure 3", False),
+    ("https://www.gurit.com/ (Gurit Holding AG)", False),
+])
+def test_a_source_citing_the_evaluation_records_is_recognised(source: str, cites: bool) -> None:
+    from bomtrace.catalogs.schema import cites_evaluation_records
+
+    assert cites_evaluation_records(source) is cites
+
+
+def test_the_shipped_catalog_refuses_rows_citing_the_evaluation_records() -> None:
+    assert read_meta(SHIPPED).get("refuse_evaluation_sources") == "True"
+
+
+def portal_row_folder(tmp_path: Path, refuse: bool) -> Path:
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    (folder / "catalog.toml").write_text(f'name = "ours"\nrefuse_evaluation_sources = {str(refuse).lower()}\n',
+                                         encoding="utf-8")
+    (folder / "manufacturers.csv").write_text(
+        "id,name,aliases,country,domain,parent,source\n"
+        "murata,\"Murata Manufacturing Co., Ltd.\",Murata,JP,murata.com,,https://www.murata.com/\n"
+        "tdk,TDK Corporation,TDK,JP,tdk.com,,named as maker in GUR War & Sanctions component records\n",
+        encoding="utf-8")
+    return folder
+
+
+def test_a_row_citing_the_portal_fails_validation_with_file_line_and_column(tmp_path: Path) -> None:
+    problems = validate_folder(portal_row_folder(tmp_path, refuse=True))
+    assert problems == [("manufacturers.csv:3: column source: cites the GUR War & Sanctions records (or a copy), "
+                        "which bomtrace is measured against; cite the maker's own site, a filing or a registry "
+                        "instead")]
+
+
+def test_a_units_own_catalog_decides_whether_to_refuse_such_rows(tmp_path: Path) -> None:
+    assert validate_folder(portal_row_folder(tmp_path, refuse=False)) == []
