@@ -65,8 +65,8 @@ def same_maker_by_alias(ours: list[str | None], reported: str, catalog) -> bool:
     """Also right when the portal's name is one of our catalog's names or aliases for the same company
     or its owner (e.g. 'Shanghai Xinlong Semiconductor' for XLSEMI)."""
     parts = split_maker_name(reported)
-    ids = {catalog.maker_by_key.get(maker_key(n)) for n in (parts.primary, *parts.bracketed) if n}
-    ours_ids = {catalog.maker_by_key.get(maker_key(n)) for n in ours if n}
+    ids = {catalog.makers.curated.get(maker_key(n)) for n in (parts.primary, *parts.bracketed) if n}
+    ours_ids = {catalog.makers.curated.get(maker_key(n)) for n in ours if n}
     return bool((ids & ours_ids) - {None})
 
 

@@ -27,8 +27,8 @@ def attribute(match: Match, catalog: Catalog, basis: Basis = "brand") -> Attribu
     tier = catalog.chpl.get(hs6) if hs6 else None
     if match.manufacturer is None or match.confidence == "unresolved":
         return Attribution(None, None, None, None, category, hs6, tier)
-    company = catalog.manufacturers[match.manufacturer]
-    owner = catalog.manufacturers[catalog.owner_of(company.id)]
+    company = catalog.maker(match.manufacturer)
+    owner = catalog.maker(catalog.owner_of(company.id))
     country = company.country if basis == "brand" else owner.country
     return Attribution(company.name, company.id, owner.name, country, category, hs6, tier)
 

@@ -104,7 +104,7 @@ def _resolve_maker(values: dict[str, str], table: str, catalog: Catalog) -> str 
     name = values[column]
     if name in catalog.manufacturers:
         return None
-    found = catalog.maker_by_key.get(maker_key(name))
+    found = catalog.makers.curated.get(maker_key(name))
     if found is None:
         return f"maker {name!r} is not in the catalog; add it to a manufacturers.csv first"
     values[column] = found

@@ -70,13 +70,14 @@ def print_summary(result: Result, written: list[Path]) -> None:
     """The headline, the by-country table, issues and the files written."""
     console = Console(highlight=False, soft_wrap=True)
     console.print(result.summary.headline + ".", markup=False)
-    table = Table("country", "lines", "share", "companies")
+    s = result.summary
+    table = Table("country", "lines", "share", "companies", *(("possible",) if s.possible else ()))
     for row in result.breakdown.by_country:
         table.add_row(bare_name(row.country) if row.country else "unresolved", str(row.lines),
-                      f"{row.share:.0%}", str(row.companies))
+                      f"{row.share:.0%}", str(row.companies), *((str(row.possible or ""),) if s.possible else ()))
     console.print(table)
-    s = result.summary
-    console.print(f"{s.resolved} of {s.lines} lines attributed, {s.unresolved} unresolved; "
+    possible = f", {s.possible} possible (not counted)" if s.possible else ""
+    console.print(f"{s.resolved} of {s.lines} lines attributed{possible}, {s.unresolved} unresolved; "
                   f"{len(result.issues)} issue(s).", markup=False)
     for path in written:
         console.print(f"wrote {path}", markup=False)

@@ -17,6 +17,7 @@ from bomtrace.catalogs import Catalog, load_catalogs
 from bomtrace.errors import InputError, UnreadableInput
 from bomtrace.models import Issue
 from bomtrace.pipeline import Options, now_iso, run
+from bomtrace.report.charts import POSSIBLE
 from bomtrace.report.jsonout import SCHEMA_VERSION, to_json_dict
 
 
@@ -54,9 +55,10 @@ def teardown_from_dict(name: str, data: Mapping[str, Any]) -> Teardown:
         name=name,
         lines=int(data["summary"]["lines"]),
         headline=str(data["summary"]["headline"]),
-        by_country={row["country"]: int(row["lines"]) for row in data["by_country"]},
+        by_country={**{row["country"]: int(row["lines"]) for row in data["by_country"] if int(row["lines"])},
+                    **({POSSIBLE: possible} if (possible := int(data["summary"].get("possible", 0))) else {})},
         by_company={row["company"]: (row["country"], int(row["lines"])) for row in data["by_company"]
-                    if row["company"]},
+                    if row["company"] and int(row["lines"])},
     )
 
 
@@ -131,7 +133,7 @@ def comparison(teardowns: list[Teardown], generated_at: str, issues: Sequence[Is
         countries.update(t.by_country)
         for name, (country, lines) in t.by_company.items():
             companies[(name, country)] += lines
-    country_order = sorted(countries, key=lambda c: (c is None, -countries[c], c or ""))
+    country_order = sorted(countries, key=lambda c: (c is None, c == POSSIBLE, -countries[c], c or ""))
     company_order = sorted(companies, key=lambda c: (-companies[c], c[0]))
     common = sorted(set.intersection(*(set(t.by_company) for t in teardowns))) if teardowns else []
     return Comparison(teardowns, country_order, company_order, common, generated_at, list(issues),

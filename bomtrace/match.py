@@ -30,6 +30,8 @@ from bomtrace.partindex import Part
 TRUNCATED_MOST = 100
 #: Methods that resolve a single catalog part (family and truncated resolve a maker, not a part).
 PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
+#: Methods that read a whole orderable part number: only these may contradict the maker a source names.
+WHOLE_PART_METHODS = frozenset({"exact", "base-part"})
 METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
                "family": 5, "fuzzy": 6}
 #: Characters a marking is misread as, in groups that look alike; each may stand for any other.
@@ -65,39 +67,47 @@ class Evidence:
 
 @dataclass(frozen=True)
 class MakerEvidence:
-    """A maker named by the source or on the marking, and how sure the name is."""
+    """A maker named by the source or on the marking, how sure the name is, and from which kind of
+    evidence: a curated catalog row, an open-registry row, or the name itself."""
 
     maker: str
-    how: str  # "name" | "alias-fuzzy" | "bracket" | "keyword"
+    how: str  # "name" | "alias-fuzzy" | "bracket" | "keyword" | "registry"
     score: float
     text: str
+    evidence: str = "curated"  # "curated" | "registry"
 
 
 # --- the maker named by the source -----------------------------------------------------------------
 
 def resolve_maker(name: str, catalog: Catalog, thresholds: Thresholds = DEFAULT) -> MakerEvidence | None:
-    """The catalog maker a reported name means: its own name, else a bracketed name, else fuzzy."""
+    """The maker a reported name means: a curated name, alias or brand (the name, then its parts, then
+    a bracketed name), else a curated name close enough by token_sort_ratio, else an open-registry name
+    equal to it (never fuzzy: two companies with one short name is how that goes wrong)."""
     if maker_key(name) in NOT_A_MAKER:
         return None
     parts = split_maker_name(name)
+    curated = catalog.makers.curated
     for text in (parts.primary, name):
-        found = catalog.maker_by_key.get(maker_key(text)) or catalog.keyword_maker(text)
+        found = curated.get(maker_key(text)) or catalog.keyword_maker(text)
         if found:
             return MakerEvidence(found, "name", 100.0, name)
     for text in parts.alternates:
-        found = catalog.maker_by_key.get(maker_key(text))
+        found = curated.get(maker_key(text))
         if found:
             return MakerEvidence(found, "name", 100.0, name)
     for text in parts.bracketed:
-        found = catalog.maker_by_key.get(maker_key(text))
+        found = curated.get(maker_key(text))
         if found:
             return MakerEvidence(found, "bracket", 90.0, name)
+    for text in (parts.primary, name, *parts.alternates, *parts.bracketed):
+        found = catalog.makers.registry.get(maker_key(text))
+        if found:
+            return MakerEvidence(found, "registry", 100.0, name, "registry")
     key = maker_key(parts.primary or name)
     if len(key) >= 4:
-        best = process.extractOne(key, catalog.maker_keys, scorer=fuzz.token_sort_ratio,
-                                  score_cutoff=thresholds.maker_fuzzy_min)
+        best = catalog.makers.fuzzy(key, thresholds.maker_fuzzy_min)
         if best:
-            return MakerEvidence(catalog.maker_by_key[best[0]], "alias-fuzzy", float(best[1]), name)
+            return MakerEvidence(curated[best[0]], "alias-fuzzy", best[1], name)
     return None
 
 
@@ -331,17 +341,21 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
             return _maker_only(named, catalog, flags, top)
         if _confidence(top, False, thresholds) not in ("confirmed", "probable"):
             return _maker_only(named, catalog, flags, top)  # weak evidence does not contradict a name
+        if top.method not in WHOLE_PART_METHODS:
+            flags.append("marking_disagrees")  # a top mark or a prefix is no orderable number: the name stands
+            return _maker_only(named, catalog, flags, top)
         flags.append("maker_conflict")
-        part_maker = catalog.manufacturers[makers[0]].name
+        part_maker = catalog.maker(makers[0]).name
         return Match(
             "maker-name", min(top.score, named.score), "possible", named.maker,
             catalog_part=_part_label(top), category=_category(top), runner_up=runner,
             detail=f"{top.detail}, made by {part_maker}, but the source names "
-                   f"{catalog.manufacturers[named.maker].name}: kept, for review",
-            source=_source(top, catalog), flags=tuple(flags), matched_text=top.candidate.text)
+                   f"{catalog.maker(named.maker).name}: kept, for review",
+            source=_source(top, catalog), flags=tuple(flags), matched_text=top.candidate.text,
+            evidence=named.evidence)
     if len(makers) != 1 or (top.family and top.family.ambiguous):
         flags.append("ambiguous_part")
-        names = ", ".join(catalog.manufacturers[m].name for m in makers[:4])
+        names = ", ".join(catalog.maker(m).name for m in makers[:4])
         return Match(top.method, top.score, "unresolved", None, catalog_part=_part_label(top),
                      category=_category(top), runner_up=runner,
                      detail=f"{top.detail}; made by several makers ({names}) and no maker is named",
@@ -358,15 +372,15 @@ def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence 
     if top.candidate.last_resort:
         detail += " (read across the space; nothing else on the line is a known part)"
     if named is not None and company != part_maker:
-        detail += (f"; a {catalog.manufacturers[part_maker].name} part, the source names "
-                   f"{catalog.manufacturers[company].name} (same group)")
+        detail += (f"; a {catalog.maker(part_maker).name} part, the source names "
+                   f"{catalog.maker(company).name} (same group)")
     elif named is not None and named.how == "keyword":
-        detail += f"; the marking names {catalog.manufacturers[company].name}"
+        detail += f"; the marking names {catalog.maker(company).name}"
     elif named is not None:
-        detail += f"; maker {catalog.manufacturers[company].name} agrees"
+        detail += f"; maker {catalog.maker(company).name} agrees"
     return Match(top.method, top.score, confidence, company, catalog_part=_part_label(top),
                  category=_category(top), runner_up=runner, detail=detail, source=_source(top, catalog),
-                 flags=tuple(flags), matched_text=top.candidate.text)
+                 flags=tuple(flags), matched_text=top.candidate.text, evidence="curated")
 
 
 def _confidence(top: Evidence, maker_agrees: bool, t: Thresholds) -> Confidence:
@@ -398,14 +412,20 @@ def _maker_only(named: MakerEvidence | None, catalog: Catalog, flags: list[str],
         detail = top.detail + "; no maker named" if top else "no part number found and no maker named"
         return Match("none", 0.0, "unresolved", None, category=category, detail=detail,
                      flags=tuple(flags))
-    maker = catalog.manufacturers[named.maker]
+    maker = catalog.maker(named.maker)
     confidence: Confidence = "probable" if named.how in ("name", "keyword") else "possible"
+    if named.how == "registry":
+        confidence = "probable" if maker.confidence == "probable" else "possible"
     how = {"name": "the source names", "keyword": "the marking names", "bracket": "the source names, "
-           "in brackets,", "alias-fuzzy": f"the source's name is close ({named.score:.0f}) to"}[named.how]
-    detail = f"{how} {maker.name}" + (f"; {top.detail}" if top else "; no part number matched")
+           "in brackets,", "alias-fuzzy": f"the source's name is close ({named.score:.0f}) to",
+           "registry": "the source names"}[named.how]
+    said = f"{how} {maker.name}"
+    if named.how == "registry":
+        said += f", a company open registries place in {maker.country} ({maker.source})"
+    detail = said + (f"; {top.detail}" if top else "; no part number matched")
     return Match("maker-name" if named.how != "keyword" else "keyword", named.score, confidence,
                  named.maker, category=category, detail=detail, source=maker.source, flags=tuple(flags),
-                 matched_text=top.candidate.text if top else None)
+                 matched_text=top.candidate.text if top else None, evidence=named.evidence)
 
 
 def _part_label(e: Evidence) -> str | None:
@@ -436,9 +456,9 @@ def _runner_up(evidence: list[Evidence], top: Evidence, catalog: Catalog, chosen
     others = [m for m in top.makers if chosen is None or not same_group(catalog, m, chosen)]
     if len(top.makers) > 1 and others:
         pick = others[1] if chosen is None and len(others) > 1 else others[0]
-        return f"{_part_label(top)} by {catalog.manufacturers[pick].name} ({top.method} {top.score:.0f})"
+        return f"{_part_label(top)} by {catalog.maker(pick).name} ({top.method} {top.score:.0f})"
     for e in evidence[1:]:
         if _part_label(e) != _part_label(top) or e.makers != top.makers:
-            maker = catalog.manufacturers[e.makers[0]].name if e.makers else "?"
+            maker = catalog.maker(e.makers[0]).name if e.makers else "?"
             return f"{_part_label(e)} by {maker} ({e.method} {e.score:.0f})"
     return None

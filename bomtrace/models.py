@@ -147,6 +147,9 @@ class Match:
     flags: tuple[str, ...] = ()
     #: the text on the line that the match was made from
     matched_text: str | None = None
+    #: what the maker rests on: `curated` (a catalog row), `registry` (an open registry's record),
+    #: `name` (the reported name itself: a place or legal form in it); '' when no maker was decided
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,8 @@ class CountryRow:
     quantity: int
     companies: int
     share: float
+    #: lines attributed here only at `possible` confidence (not in `lines`, `quantity` or the headline)
+    possible: int = 0
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,8 @@ class CompanyRow:
     owner: str | None
     lines: int
     quantity: int
+    #: lines attributed to this company only at `possible` confidence
+    possible: int = 0
 
 
 @dataclass(frozen=True)
@@ -221,6 +228,8 @@ class Summary:
     countries: int
     companies: int
     headline: str
+    #: lines attributed at `possible` confidence: neither resolved nor unresolved
+    possible: int = 0
 
 
 @dataclass(frozen=True)

@@ -130,12 +130,13 @@ def decide(r: LineResult, d: Decision, catalog: Catalog, basis: Basis = "brand",
         if found is None:
             return None, (f"Unknown maker {d.value!r} for set_maker in {d.place}. Use a maker name or alias "
                           "from the catalog, or add the maker with --catalog.")
-        maker = catalog.manufacturers[found.maker]
+        maker = catalog.maker(found.maker)
         read = "" if found.how == "name" else f" ({d.value!r} read as {maker.name})"
         match = Match(OVERRIDE, 100.0, "confirmed", maker.id,
                       catalog_part=old.catalog_part if old.manufacturer == maker.id else None,
                       category=old.category, detail=f"maker set to {maker.name}{read} {_by(d)}; {_was(old)}",
-                      source=maker.source, flags=(flag,), matched_text=old.matched_text)
+                      source=maker.source, flags=(flag,), matched_text=old.matched_text,
+                      evidence=found.evidence)
         return attributed(r.line, r.parsed, match, catalog, basis), None
     return _set_part(r, d, catalog, basis, thresholds)
 

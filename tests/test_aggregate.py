@@ -78,3 +78,31 @@ def test_quantities_that_are_not_whole_numbers_count_as_one_and_are_reported(tmp
         "Quantity '1e400' is not a whole number of pieces in t.csv row 2; counted as 1.",
         "Quantity 'x' is not a whole number of pieces in t.csv row 3; counted as 1.",
         "Quantity '-3' is not a whole number of pieces in t.csv row 4; counted as 1."]
+
+
+def graded(country: str, company: str, confidence: str) -> LineResult:
+    attribution = Attribution(company, company.lower(), company, country, None, None, None)
+    return LineResult(RawLine(Source("t.csv", None, 2), {}, {}), EMPTY,
+                      Match("maker-name", 90.0, confidence, company.lower()), attribution)  # type: ignore[arg-type]
+
+
+def test_possible_lines_are_counted_apart_from_the_headline() -> None:
+    lines = [graded("US", "TI", "confirmed"), graded("US", "ADI", "probable"), graded("US", "Foo", "possible"),
+             graded("US", "Bar", "possible"), graded("CN", "Baz", "possible"), line(None, None)]
+    b = breakdown(lines)
+    assert (b.summary.resolved, b.summary.possible, b.summary.unresolved) == (2, 3, 1)
+    assert (b.summary.countries, b.summary.companies) == (1, 2)
+    assert [(r.country, r.lines, r.possible, r.companies) for r in b.by_country] == [
+        ("US", 2, 2, 2), (None, 1, 0, 0), ("CN", 0, 1, 0)]
+    assert [(r.company, r.lines, r.possible) for r in b.by_company][:2] == [("ADI", 1, 0), ("TI", 1, 0)]
+    assert ("Foo", 0, 1) in [(r.company, r.lines, r.possible) for r in b.by_company]
+    assert b.summary.headline == ("2 of 6 components (33%) were made by 2 companies based in the United States; "
+                                  "2 more lines possibly")
+
+
+def test_a_country_with_only_possible_lines_leads_no_headline() -> None:
+    b = breakdown([graded("CN", "Baz", "possible"), line(None, None)])
+    assert b.summary.headline == "None of the 2 components could be attributed; 1 possibly"
+    single = breakdown([graded("US", "TI", "probable"), graded("US", "Foo", "possible")])
+    assert single.summary.headline == ("1 of 2 components (50%) was made by 1 company based in the United States; "
+                                       "1 more line possibly")

@@ -43,16 +43,20 @@ def test_sheets_in_order_with_frozen_filtered_headers(book: openpyxl.Workbook) -
 
 def test_summary_and_breakdowns(book: openpyxl.Workbook) -> None:
     summary = dict(rows(book["Summary"])[1:])
-    assert summary["headline"] == "4 of 8 components (50%) were made by 4 companies based in the United States"
-    assert (summary["lines"], summary["unresolved"], summary["needing review"]) == (8, 2, 3)
+    assert summary["headline"] == ("3 of 8 components (38%) were made by 3 companies based in the United States; "
+                                   "1 more line possibly")
+    assert (summary["lines"], summary["attributed"], summary["possible (not counted)"], summary["unresolved"],
+            summary["needing review"]) == (8, 5, 1, 2, 3)
     assert summary["generated"] == reportdata.GENERATED_AT
     assert summary[f"input {reportdata.FILE}"] == "sha256 " + "9f" * 32
     assert rows(book["By country"]) == [
-        ["country", "code", "lines", "share", "quantity", "companies"],
-        ["United States", "US", 4, 0.5, 4, 4], ["Switzerland", "CH", 2, 0.25, 2, 2],
-        ["Unresolved", None, 2, 0.25, 2, 0]]
+        ["country", "code", "lines", "share", "quantity", "companies", "possible"],
+        ["United States", "US", 3, 0.375, 3, 3, 1], ["Switzerland", "CH", 2, 0.25, 2, 2, 0],
+        ["Unresolved", None, 2, 0.25, 2, 0, 0]]
     assert book["By country"]["D2"].number_format == "0%"
-    assert rows(book["By company"])[-1] == ["Unresolved", None, None, 2, 0.25, 2]
+    assert rows(book["By company"])[-1] == ["Unresolved", None, None, 2, 0.25, 2, 0]
+    assert ["International Rectifier", "United States", "Infineon Technologies", 0, 0, 0, 1] in rows(
+        book["By company"])
 
 
 def test_lines_sheet_keeps_numbers_numeric(book: openpyxl.Workbook) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
+from bomtrace.catalogs.makers import MakerIndex, maker_index
 from bomtrace.catalogs.schema import Category, Family, Manufacturer, OwnershipEvent
 from bomtrace.models import CatalogInfo, Restriction
 from bomtrace.normalize import fold_lookalikes, is_ordinary_word, maker_key, part_key
@@ -21,6 +22,8 @@ class Catalog:
     """All tables merged and indexed; build it with `load_catalogs`."""
 
     manufacturers: dict[str, Manufacturer] = field(default_factory=dict)
+    #: makers known only from open registries (catalogs/registry*.csv), by id; matched only by exact name
+    registry: dict[str, Manufacturer] = field(default_factory=dict)
     ownership: dict[str, list[OwnershipEvent]] = field(default_factory=dict)
     families: dict[str, Family] = field(default_factory=dict)
     parts: dict[tuple[str, str], Part] = field(default_factory=dict)
@@ -36,9 +39,8 @@ class Catalog:
     by_marking: dict[str, list[Part]] = field(default_factory=dict)
     family_by_key: dict[str, Family] = field(default_factory=dict)
     family_lengths: list[int] = field(default_factory=list)
-    maker_by_key: dict[str, str] = field(default_factory=dict)
-    #: the keys of maker_by_key as a list, for fuzzy name matching without rebuilding it per line
-    maker_keys: list[str] = field(default_factory=list)
+    #: makers by name key: curated names (exact and fuzzy), registry names (exact only)
+    makers: MakerIndex = field(default_factory=MakerIndex)
     #: makers' own distinctive names as they may appear in free text, filled by build_indexes()
     name_keywords: dict[str, str] = field(default_factory=dict)
     # where each family, part and keyword row was read: (table, key) -> "file:line"
@@ -57,14 +59,10 @@ class Catalog:
         self.by_marking = dict(by_marking)
         self.family_by_key = {f.key: f for f in self.families.values()}
         self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
-        self.maker_by_key = {}
-        self.maker_keys = []
-        for maker in self.manufacturers.values():
-            for name in (maker.name, *maker.aliases):
-                key = maker_key(name)
-                if key and key not in self.maker_by_key:
-                    self.maker_by_key[key] = maker.id
-                    self.maker_keys.append(key)
+        curated = ((maker_key(name), maker.id) for maker in self.manufacturers.values()
+                   for name in (maker.name, *maker.aliases))
+        self.makers = maker_index(curated, ((m.key, m.id) for m in self.registry.values()))
+        self.registry = {i: m for i, m in self.registry.items() if self.makers.registry.get(m.key) == i}
         self.name_keywords = names_in_text(self.manufacturers.values())
 
     def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
@@ -104,8 +102,17 @@ class Catalog:
             return found
         return self.name_keywords.get(key if key.isascii() else " ".join(anyascii(key).split()))
 
+    def maker(self, maker_id: str) -> Manufacturer:
+        """A curated or registry maker by id."""
+        found = self.manufacturers.get(maker_id) or self.registry.get(maker_id)
+        if found is None:
+            raise KeyError(maker_id)
+        return found
+
     def owner_of(self, maker_id: str) -> str:
         """The ultimate parent today (following `parent` up), the company itself if independent."""
+        if maker_id not in self.manufacturers:
+            return maker_id  # a registry maker: no owner is known
         seen = {maker_id}
         current = maker_id
         while (parent := self.manufacturers[current].parent) and parent not in seen:

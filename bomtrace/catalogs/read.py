@@ -17,6 +17,7 @@ from bomtrace.catalogs.schema import (
     ID_PATTERN,
     OWNERSHIP_EVENTS,
     REFUSE_EVALUATION_SOURCES,
+    REGISTRY_CONFIDENCES,
     TABLES,
     Category,
     Family,
@@ -88,6 +89,7 @@ def merge_folder(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     _merge_families(catalog, folder, problems)
     _merge_parts(catalog, folder, problems)
     _merge_keywords(catalog, folder, problems)
+    _merge_registry(catalog, folder, problems)
     for row in read_rows(folder, "restrictions", problems, catalog):
         if _check_date(row, "date", problems):
             targets = tuple(t.strip() for t in row.values["targets"].split(";") if t.strip())
@@ -244,3 +246,28 @@ def _merge_keywords(catalog: Catalog, folder: Path, problems: list[str]) -> None
         seen[key] = row
         catalog.keywords[key] = v["manufacturer"]
         catalog.places[("keywords", key)] = row.where()
+
+
+def _merge_registry(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    """Registry makers, with their name keys as the build computed them (not re-keyed here: there
+    are tens of thousands)."""
+    seen: dict[str, Row] = {}
+    for row in read_rows(folder, "registry", problems, catalog):
+        v = row.values
+        if not _require(row, ("id", "name", "key", "country", "confidence", "source"), problems):
+            continue
+        if not ID_PATTERN.match(v["id"]):
+            problems.append(f"{row.where('id')}: {v['id']!r} is not a lowercase slug")
+            continue
+        if v["id"] in seen or v["id"] in catalog.manufacturers:
+            problems.append(f"{row.where('id')}: {v['id']!r} repeats "
+                            f"{seen[v['id']].where() if v['id'] in seen else 'a manufacturer id'}")
+            continue
+        seen[v["id"]] = row
+        if v["confidence"] not in REGISTRY_CONFIDENCES:
+            problems.append(f"{row.where('confidence')}: {v['confidence']!r} is not one of "
+                            f"{', '.join(REGISTRY_CONFIDENCES)}")
+            continue
+        if _check_country(row, problems):
+            catalog.registry[v["id"]] = Manufacturer(v["id"], v["name"], (), v["country"].upper(), "", "",
+                                                     v["source"], "registry", v["key"], v["confidence"])

@@ -14,7 +14,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "chpl": ("hs6", "tier", "description", "source"),
     "keywords": ("keyword", "manufacturer", "kind", "source"),
     "restrictions": ("date", "jurisdiction", "measure", "targets", "source"),
+    "registry": ("id", "name", "key", "country", "confidence", "source"),
 }
+#: How sure a registry row is of its maker's country: `probable` when a listed-company or
+#: sanctions-list record gives it (or two datasets agree), `possible` on one IEEE record alone.
+REGISTRY_CONFIDENCES = ("probable", "possible")
 #: `ambiguous` in families: no; yes (a prefix several makers use for their own parts); generic (the
 #: same designations are made by several makers). Empty means no.
 AMBIGUITY_VALUES = {"", "no", "n", "false", "0", "yes", "y", "true", "1", "generic"}
@@ -42,6 +46,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 @dataclass(frozen=True)
 class Manufacturer:
+    """A maker: a curated row (manufacturers*.csv) or a registry row (registry*.csv, built from open
+    datasets; `key` precomputed, `confidence` how sure its country is)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -49,6 +56,9 @@ class Manufacturer:
     domain: str
     parent: str
     source: str
+    evidence: str = "curated"
+    key: str = ""
+    confidence: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
            "#9C755F", "#76B7B2")
 OTHER_COLOUR = "#8c8c8c"
 UNRESOLVED_COLOUR = "#d9d9d9"
+POSSIBLE_COLOUR = "#f0dcb4"
+#: The segment key of lines attributed only at `possible` confidence (not counted under a country).
+POSSIBLE = "possible"
 WIDTH = 720
 LABEL_WIDTH = 210
 VALUE_WIDTH = 130
@@ -42,10 +45,18 @@ def cut(text: str, width: float) -> str:
     return text if len(text) <= most else text[: most - 1] + "\u2026"
 
 
+def segment_name(code: str | None) -> str:
+    """What a segment or bar of lines is called: the country, 'Possible (not counted)' or 'Unresolved'."""
+    if code == POSSIBLE:
+        return "Possible (not counted)"
+    return bare_name(code) if code else "Unresolved"
+
+
 def country_colours(codes: Sequence[str | None]) -> dict[str | None, str]:
-    """A colour per country in the given order (leading first); the rest grey; None light grey."""
-    colours: dict[str | None, str] = {None: UNRESOLVED_COLOUR}
-    named = [c for c in codes if c]
+    """A colour per country in the given order (leading first); the rest grey; possible lines pale;
+    None light grey."""
+    colours: dict[str | None, str] = {None: UNRESOLVED_COLOUR, POSSIBLE: POSSIBLE_COLOUR}
+    named = [c for c in codes if c and c != POSSIBLE]
     for i, code in enumerate(named):
         colours[code] = PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR
     return colours
@@ -92,7 +103,7 @@ def stacked_chart(rows: Sequence[tuple[str, Sequence[tuple[str | None, int]]]],
         x = float(LABEL_WIDTH)
         for code, n in parts:
             width = span * n / total
-            name = bare_name(code) if code else "Unresolved"
+            name = segment_name(code)
             body.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR}" '
                         f'fill="{colours.get(code, OTHER_COLOUR)}" stroke="#fff" stroke-width="0.5">'
                         f"<title>{escape(label)}: {escape(name)} {n} of {total}</title></rect>")
@@ -107,11 +118,12 @@ def _legend(rows: Sequence[tuple[str, Sequence[tuple[str | None, int]]]], colour
             y: float) -> tuple[list[str], float]:
     """Legend swatches for the countries that appear, in colour order, wrapped across the width."""
     present = {code for _, parts in rows for code, _ in parts}
-    order = [c for c in colours if c in present and c is not None] + ([None] if None in present else [])
+    order: list[str | None] = [c for c in colours if c in present and c not in (None, POSSIBLE)]
+    order += [c for c in (POSSIBLE, None) if c in present]
     body, x = [], float(LABEL_WIDTH)
     y += 4
     for code in order:
-        name = bare_name(code) if code else "Unresolved"
+        name = segment_name(code)
         if colours.get(code, OTHER_COLOUR) == OTHER_COLOUR and code is not None:
             continue
         width = 16 + len(name) * CHAR + 14

@@ -12,7 +12,7 @@ from bomtrace.report.jsonout import line_dict
 
 COLUMNS = ("id", "file", "sheet", "row", "sample", "module", "part_number", "marking", "date_code",
            "manufacturer_reported", "company", "owner", "country", "category", "hs6", "confidence",
-           "method", "score", "catalog_part", "source", "detail", "flags")
+           "method", "evidence", "score", "catalog_part", "source", "detail", "flags")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,8 +26,8 @@ def csv_rows(result: Result) -> list[list[str]]:
     rows = []
     for r in result.lines:
         d = line_dict(r)
-        flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "score", "catalog_part",
-                                                                  "source", "detail")}}
+        flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score",
+                                                                  "catalog_part", "source", "detail")}}
         flat["flags"] = ";".join(d["flags"])
         rows.append([defuse(flat.get(column)) for column in COLUMNS])
     return rows

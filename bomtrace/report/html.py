@@ -21,7 +21,15 @@ from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.countries import bare_name, country_name
 from bomtrace.models import Restriction, Result
 from bomtrace.report import views
-from bomtrace.report.charts import OTHER_COLOUR, Bar, bar_chart, country_colours, stacked_chart
+from bomtrace.report.charts import (
+    OTHER_COLOUR,
+    POSSIBLE,
+    Bar,
+    bar_chart,
+    country_colours,
+    segment_name,
+    stacked_chart,
+)
 from bomtrace.report.datecodes import day_text, shipped_restrictions
 from bomtrace.report.files import atomic_write_bytes
 from bomtrace.report.jsonout import line_dict
@@ -81,10 +89,14 @@ def report_charts(result: Result) -> dict[str, Markup]:
     rows = result.breakdown.by_country
     colours = country_colours([r.country for r in rows])
     total = result.summary.lines
+    bars = [Bar(segment_name(r.country), r.lines, colours.get(r.country, OTHER_COLOUR),
+                f"{r.lines} \u00b7 {_pct(r.lines, total)}") for r in rows if r.lines]
+    possible = result.summary.possible
+    if possible:
+        bars.insert(-1 if rows and rows[-1].country is None and rows[-1].lines else len(bars),
+                    Bar(segment_name(POSSIBLE), possible, colours[POSSIBLE], f"{possible} \u00b7 {_pct(possible, total)}"))
     charts = {
-        "country": bar_chart([Bar(bare_name(r.country) if r.country else "Unresolved", r.lines,
-                                  colours.get(r.country, OTHER_COLOUR), f"{r.lines} \u00b7 {_pct(r.lines, total)}")
-                              for r in rows], "Lines by country"),
+        "country": bar_chart(bars, "Lines by country"),
         "company": bar_chart(_company_bars(result, colours), "Lines by company"),
     }
     modules = views.module_country(result)
@@ -93,8 +105,9 @@ def report_charts(result: Result) -> dict[str, Markup]:
                                          colours, "Lines by module and country")
     dated = views.dated_samples(result)
     if dated:
-        stacks = [(name, _in_colour_order([(r.country, r.lines) for r in b.by_country], colours))
-                  for _, name, b in dated]
+        stacks = [(name, _in_colour_order([(r.country, r.lines) for r in b.by_country if r.lines]
+                                          + ([(POSSIBLE, b.summary.possible)] if b.summary.possible else []),
+                                          colours)) for _, name, b in dated]
         charts["samples"] = stacked_chart(stacks, colours, "Share by country over sample date")
     return charts
 
@@ -103,20 +116,23 @@ def _in_colour_order(parts: Sequence[tuple[str | None, int]], colours: dict[str 
                      ) -> list[tuple[str | None, int]]:
     """Segments in the legend's order (leading country first), unresolved last."""
     order = {code: i for i, code in enumerate(colours)}
-    return sorted(parts, key=lambda p: (p[0] is None, order.get(p[0], len(order)), p[0] or ""))
+    return sorted(parts, key=lambda p: (p[0] is None, p[0] == POSSIBLE, order.get(p[0], len(order)), p[0] or ""))
 
 
 def _company_bars(result: Result, colours: dict[str | None, str]) -> list[Bar]:
     """The leading companies, then the rest as one bar, then the unresolved lines."""
     total = result.summary.lines
-    named = [r for r in result.breakdown.by_company if r.company]
+    named = [r for r in result.breakdown.by_company if r.company and r.lines]
     bars = [Bar(r.company or "", r.lines, colours.get(r.country, OTHER_COLOUR),
                 f"{r.lines} \u00b7 {bare_name(r.country)}") for r in named[:TOP_COMPANIES]]
     rest = named[TOP_COMPANIES:]
     if rest:
         lines = sum(r.lines for r in rest)
         bars.append(Bar(f"{len(rest)} other companies", lines, OTHER_COLOUR, f"{lines} \u00b7 {_pct(lines, total)}"))
-    unresolved = total - sum(r.lines for r in named)
+    possible = result.summary.possible
+    if possible:
+        bars.append(Bar(segment_name(POSSIBLE), possible, colours[POSSIBLE], f"{possible} \u00b7 {_pct(possible, total)}"))
+    unresolved = result.summary.unresolved
     if unresolved:
         bars.append(Bar("Unresolved", unresolved, colours[None], f"{unresolved} \u00b7 {_pct(unresolved, total)}"))
     return bars

@@ -44,6 +44,7 @@ def line_dict(r: LineResult) -> dict[str, Any]:
             "runner_up": m.runner_up,
             "detail": m.detail,
             "source": m.source,
+            "evidence": m.evidence,
         },
         "confidence": m.confidence,
         "flags": list(r.flags),

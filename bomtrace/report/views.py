@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bomtrace.aggregate import COUNTED
 from bomtrace.countries import bare_name
 from bomtrace.models import Breakdown, LineResult, Restriction, Result
+from bomtrace.report.charts import POSSIBLE
 from bomtrace.report.datecodes import DateReading, Standing, read_date_code, standing
 from bomtrace.review import queue
 from bomtrace.vocabulary import OVERRIDE
@@ -57,11 +59,14 @@ def group_rows(result: Result, key: Callable[[LineResult], str | None], blank: s
         groups[key(r) or blank].append(r)
     rows = []
     for label, members in groups.items():
-        countries = Counter(r.attribution.country for r in members if r.attribution.country)
+        segments = Counter(counted_country(r) for r in members)
+        countries = {c: n for c, n in segments.items() if c and c != POSSIBLE}
         shown = ", ".join(f"{bare_name(c)} {n}" for c, n in sorted(countries.items(),
                                                                     key=lambda kv: (-kv[1], kv[0])))
-        rows.append(GroupRow(label, len(members), sum(r.quantity for r in members),
-                             sum(1 for r in members if r.attribution.country), shown))
+        if segments[POSSIBLE]:
+            shown += f"{'; ' if shown else ''}{segments[POSSIBLE]} possible"
+        rows.append(GroupRow(label, len(members), sum(r.quantity for r in members), sum(countries.values()),
+                             shown))
     return sorted(rows, key=lambda g: (-g.lines, g.label == blank, g.label))
 
 
@@ -82,11 +87,20 @@ def by_tier(result: Result) -> list[GroupRow]:
                       else None, blank="(not listed)")
 
 
+def counted_country(r: LineResult) -> str | None:
+    """The segment a line counts in: its country when confirmed or probable, POSSIBLE when possible,
+    None when unresolved."""
+    if r.match.confidence == "possible" and r.attribution.country:
+        return POSSIBLE
+    return r.attribution.country if r.match.confidence in COUNTED else None
+
+
 def module_country(result: Result) -> list[tuple[str, list[tuple[str | None, int]]]]:
-    """Per module (most lines first), the lines per country (None for unresolved), most first."""
+    """Per module (most lines first), the lines per counted country (POSSIBLE for possible lines,
+    None for unresolved), most first."""
     table: dict[str, Counter[str | None]] = defaultdict(Counter)
     for r in result.lines:
-        table[r.line.get("module") or "(none)"][r.attribution.country] += 1
+        table[r.line.get("module") or "(none)"][counted_country(r)] += 1
     modules = sorted(table, key=lambda m: (-sum(table[m].values()), m == "(none)", m))
     return [(m, sorted(table[m].items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or "")))
             for m in modules]

@@ -23,6 +23,7 @@ from bomtrace import __version__, review
 from bomtrace.countries import bare_name
 from bomtrace.models import Result
 from bomtrace.report import views
+from bomtrace.report.charts import segment_name
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
 from bomtrace.report.files import atomic_write_bytes
 from bomtrace.report.jsonout import line_dict
@@ -91,7 +92,7 @@ def _summary_rows(result: Result) -> list[tuple[str, object]]:
     s = result.summary
     rows: list[tuple[str, object]] = [
         ("headline", s.headline), ("lines", s.lines), ("quantity", s.quantity), ("attributed", s.resolved),
-        ("unresolved", s.unresolved), ("countries", s.countries), ("companies", s.companies),
+        ("possible (not counted)", s.possible), ("unresolved", s.unresolved), ("countries", s.countries), ("companies", s.companies),
         ("needing review", len(views.review_lines(result))), ("basis", result.basis),
         ("as of", result.as_of), ("generated", result.generated_at), ("tool", f"bomtrace {__version__}"),
         ("caveat", views.CAVEAT),
@@ -142,14 +143,14 @@ def report_workbook(result: Result) -> Workbook:
     table_sheet(book, "Summary", ("item", "value"), _summary_rows(result), max_width=100)
     table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(line_dict(r)) for r in result.lines))
     total = result.summary.lines
-    table_sheet(book, "By country", ("country", "code", "lines", "share", "quantity", "companies"),
+    table_sheet(book, "By country", ("country", "code", "lines", "share", "quantity", "companies", "possible"),
                 ((bare_name(r.country) if r.country else "Unresolved", r.country, r.lines,
-                  round(r.lines / total, 4) if total else 0, r.quantity, r.companies)
+                  round(r.lines / total, 4) if total else 0, r.quantity, r.companies, r.possible)
                  for r in result.breakdown.by_country))
     _percent_format(book["By country"], "D")
-    table_sheet(book, "By company", ("company", "country", "owner", "lines", "share", "quantity"),
+    table_sheet(book, "By company", ("company", "country", "owner", "lines", "share", "quantity", "possible"),
                 ((r.company or "Unresolved", bare_name(r.country), r.owner, r.lines,
-                  round(r.lines / total, 4) if total else 0, r.quantity)
+                  round(r.lines / total, 4) if total else 0, r.quantity, r.possible)
                  for r in sorted(result.breakdown.by_company, key=lambda r: r.company is None)))
     _percent_format(book["By company"], "E")
     review_sheet(book, result)
@@ -193,7 +194,7 @@ def compare_workbook(comparison: Comparison) -> Workbook:
                 ((t.name, t.lines, t.headline) for t in teardowns), max_width=90)
     names = [t.name for t in teardowns]
     table_sheet(book, "By country", ("country", "code", *names),
-                ((bare_name(c) if c else "Unresolved", c,
+                ((segment_name(c), c,
                   *(round(t.share(t.by_country.get(c, 0)), 4) for t in teardowns))
                  for c in comparison.countries))
     table_sheet(book, "By company", ("company", "country", "in all", *names),

@@ -1,0 +1,131 @@
+"""Makers by name: exact look-ups of curated and registry names, and a fuzzy look-up of curated names
+that does not scan every maker.
+
+The fuzzy look-up answers what `rapidfuzz.process.extractOne(key, keys, scorer=token_sort_ratio,
+score_cutoff=c)` answers over every curated key, but scores only the keys that can reach the cutoff:
+token_sort_ratio is the Indel ratio of the token-sorted strings, so a key of length m can score c
+against a query of length n only if |n - m| <= D and the two share at least |bigrams(query)| - 2D
+distinct bigrams, where D = (1 - c/100)(n + m) is the most edits the cutoff allows (each edit breaks
+at most two bigrams). Both filters are exact, so the answer is the same as the full scan's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+#: Distinct reported names whose resolution is remembered (a teardown repeats its makers).
+RESOLVED_CACHE = 65_536
+#: Bounds are widened by this much so float rounding (1 - 0.9 is 0.0999...) never narrows them.
+_ROUNDING = 1e-9
+
+
+def sorted_tokens(key: str) -> str:
+    """A key's words in sorted order, as token_sort_ratio compares them."""
+    return " ".join(sorted(key.split()))
+
+
+def bigrams(text: str) -> set[str]:
+    """The distinct two-character pieces of a text."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+@dataclass
+class MakerIndex:
+    """Curated makers' name keys (exact and fuzzy) and registry makers' keys (exact only)."""
+
+    curated: dict[str, str] = field(default_factory=dict)
+    registry: dict[str, str] = field(default_factory=dict)
+    #: curated keys in the order they were added, the order a full scan would see them
+    keys: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._build_blocks()
+
+    def add_curated(self, key: str, maker_id: str) -> None:
+        """A curated name's key; the first maker to claim a key keeps it."""
+        if key and key not in self.curated:
+            self.curated[key] = maker_id
+            self.keys.append(key)
+
+    def add_registry(self, key: str, maker_id: str) -> bool:
+        """A registry name's key, unless a curated name or an earlier registry row has it."""
+        if not key or key in self.curated or key in self.registry:
+            return False
+        self.registry[key] = maker_id
+        return True
+
+    def finish(self) -> None:
+        """Build the fuzzy blocks once every key is in."""
+        self._build_blocks()
+
+    def _build_blocks(self) -> None:
+        self._sorted = [sorted_tokens(k) for k in self.keys]
+        self._by_length: dict[int, list[int]] = defaultdict(list)
+        self._by_bigram: dict[str, list[int]] = defaultdict(list)
+        for i, text in enumerate(self._sorted):
+            self._by_length[len(text)].append(i)
+            for gram in bigrams(text):
+                self._by_bigram[gram].append(i)
+        self._resolved: dict[tuple[str, float], tuple[str, float] | None] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"curated": self.curated, "registry": self.registry, "keys": self.keys}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._build_blocks()
+
+    def candidates(self, key: str, cutoff: float) -> list[int]:
+        """Indexes of the curated keys that can score `cutoff` against `key`, in key order."""
+        query = sorted_tokens(key)
+        n = len(query)
+        slack = 1 - cutoff / 100
+        longest = math.floor(n * (1 + slack) / (1 - slack) + _ROUNDING)
+        shortest = math.ceil(n * (1 - slack) / (1 + slack) - _ROUNDING)
+        in_band = {i for m in range(shortest, longest + 1) for i in self._by_length.get(m, ())}
+        grams = bigrams(query)
+        most_edits = math.floor(slack * (n + longest) + _ROUNDING)
+        needed = len(grams) - 2 * most_edits
+        if needed <= 0:
+            return sorted(in_band)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self._by_bigram.get(gram, ()))
+        return sorted(i for i, count in shared.items() if count >= needed and i in in_band)
+
+    def fuzzy(self, key: str, cutoff: float) -> tuple[str, float] | None:
+        """The best curated key scoring at least `cutoff` by token_sort_ratio, and its score; the first
+        in key order on a tie (as a full scan gives). Remembered per key and cutoff."""
+        remembered = (key, cutoff)
+        if remembered in self._resolved:
+            return self._resolved[remembered]
+        choices = [self.keys[i] for i in self.candidates(key, cutoff)]
+        best = process.extractOne(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+        found = (best[0], float(best[1])) if best else None
+        if len(self._resolved) >= RESOLVED_CACHE:
+            self._resolved.clear()
+        self._resolved[remembered] = found
+        return found
+
+    def full_scan(self, key: str, cutoff: float) -> tuple[str, float] | None:
+        """The fuzzy answer by scoring every curated key (what `fuzzy` must equal; for tests and benches)."""
+        best = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+        return (best[0], float(best[1])) if best else None
+
+
+def maker_index(curated: Iterable[tuple[str, str]], registry: Iterable[tuple[str, str]] = ()) -> MakerIndex:
+    """An index of (key, maker id) pairs: curated first (first claim wins), then registry rows whose
+    key no curated name has."""
+    index = MakerIndex()
+    for key, maker_id in curated:
+        index.add_curated(key, maker_id)
+    for key, maker_id in registry:
+        index.add_registry(key, maker_id)
+    index.finish()
+    return index
