@@ -172,7 +172,7 @@ INDEX_RULES = [
 @pytest.mark.parametrize(("key", "patterns"), [
     ("ADM3485EARZ", ["ADM3[0-9]{3}E?[ABJ]?(?:R|RZ|ARZ)?"]),
     ("ADM3485", ["ADM3[0-9]{3}E?[ABJ]?(?:R|RZ|ARZ)?", "ADM[0-9]{4}"]),
-    ("ADM6996", ["ADM[0-9]{4}"]),
+    ("ADM8211", ["ADM[0-9]{4}"]),
     ("AD7606BSTZ", ["AD[0-9]{4}[A-Z]{0,4}"]),
     ("LTC3780", ["LTC[0-9]{4}"]),
     ("LT1763", ["LT[0-9]{4}"]),
@@ -198,7 +198,7 @@ def _case_keys() -> list[str]:
 def test_index_equals_brute_force_on_every_example_and_case_key() -> None:
     rules = _table_rules() + INDEX_RULES
     index = RuleIndex(rules)
-    keys = _case_keys() + ["ADM3485EARZ", "ADM6996", "LTC3780"]
+    keys = _case_keys() + ["ADM3485EARZ", "ADM8211", "LTC3780"]
     assert len(keys) > 50
     for key in keys:
         brute = {r for r in rules if re.fullmatch(r.pattern, key)}
@@ -208,18 +208,19 @@ def test_index_equals_brute_force_on_every_example_and_case_key() -> None:
 # --- conflicts ------------------------------------------------------------------------------------
 
 def test_conflicts_find_another_makers_part() -> None:
+    # ADMtek's ADM8211 802.11b controller (catalogs/families.csv, row ADM8, cites the Linux driver)
     broad = _rule("ADM[0-9]{4}", example="ADM3485")
     tight = _rule("ADM3[0-9]{3}E?", example="ADM3485E")
-    parts = [("ADM6996", "admtek"), ("ADM3485", "analog-devices")]
+    parts = [("ADM8211", "admtek"), ("ADM3485", "analog-devices")]
     found = conflicts([broad, tight], parts)
-    assert found == {broad: [("ADM6996", "admtek")]}
+    assert found == {broad: [("ADM8211", "admtek")]}
 
 
 def test_conflicts_flag_two_makers_rules_on_one_example() -> None:
     adi = _rule("ADM[0-9]{4}", example="ADM3485")
-    admtek = _rule("ADM6[0-9]{3}", maker="admtek", example="ADM6996")
+    admtek = _rule("ADM8[0-9]{3}", maker="admtek", example="ADM8211")
     found = conflicts([adi, admtek], [])
-    assert found == {adi: [("ADM6996", "admtek")], admtek: [("ADM6996", "analog-devices")]}
+    assert found == {adi: [("ADM8211", "admtek")], admtek: [("ADM8211", "analog-devices")]}
 
 
 # --- the detail line ------------------------------------------------------------------------------
