@@ -9,8 +9,10 @@ not by `re`. It has no unbounded repetition, so a rule never matches a key longe
 (the product of each element's choices) is capped at `MAX_ALIGNMENTS`: the work per rule and key is
 bounded by a constant of the pattern, never by what a user's spreadsheet contains.
 
-Every rule begins with at least two literal characters; `RuleIndex` files rules under that literal
-prefix and tests a key only against the rules whose prefix the key starts with.
+Every rule begins with at least two literal characters, or with literals, small classes and groups
+of literal alternatives that expand to a few literal prefixes of two characters or more
+(`(?:NEO|LEA)M?8` gives NEO and LEA); `RuleIndex` files a rule under each of its prefixes and tests a
+key only against the rules whose prefix the key starts with.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from bomtrace.normalize import part_key
 
 MAX_COUNT = 12
 MIN_LITERAL_PREFIX = 2
-MAX_ALIGNMENTS = 20_000
+MAX_ALIGNMENTS = 120_000
+#: At most this many literal prefixes a rule's leading literals, groups and classes expand to.
+MAX_PREFIXES = 64
+#: A leading group or class expands into prefixes only when it has at most this many choices.
+_MAX_LEADING_CHOICES = 16
 _LITERAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _COUNT = re.compile(r"\{(\d{1,2})(?:,(\d{1,2}))?\}")
 _FIELDS = ("pattern", "manufacturer", "category", "series", "fields", "example", "source")
@@ -64,7 +70,7 @@ class Rule:
     example: str
     source: str
     regex: re.Pattern[str] = field(compare=False, repr=False)
-    prefix: str = field(compare=False, repr=False)
+    prefixes: tuple[str, ...] = field(compare=False, repr=False)
     min_length: int = field(compare=False, repr=False)
     max_length: int = field(compare=False, repr=False)
 
@@ -87,7 +93,7 @@ def make_rule(pattern: str, manufacturer: str, category: str, series: str, field
     """A Rule from its seven cells; raises RuleSyntaxError when the pattern is outside the subset."""
     elements = _parse(pattern)
     return Rule(pattern, manufacturer, category, series, fields, example, source,
-                regex=re.compile(pattern), prefix=_literal_prefix(elements),
+                regex=re.compile(pattern), prefixes=_literal_prefixes(elements),
                 min_length=sum(min(len(s) for s in e.strings) * e.low for e in elements),
                 max_length=sum(max(len(s) for s in e.strings) * e.high for e in elements))
 
@@ -110,9 +116,11 @@ def _parse(pattern: str) -> list[_Element]:
         single = next(iter(strings)) if len(strings) == 1 and not is_group else None
         literal = single if single is not None and (low, high) == (1, 1) else None
         elements.append(_Element(frozenset(strings), low, high, literal, is_group))
-    if len(_literal_prefix(elements)) < MIN_LITERAL_PREFIX:
+    prefixes = _literal_prefixes(elements)
+    if not prefixes or min(len(p) for p in prefixes) < MIN_LITERAL_PREFIX:
         raise RuleSyntaxError(f"the pattern must begin with at least {MIN_LITERAL_PREFIX} literal "
-                              "characters (no class, group or quantifier before them)")
+                              f"characters, or with small groups or classes (at most {_MAX_LEADING_CHOICES} "
+                              f"choices each, {MAX_PREFIXES} prefixes in all) that spell them")
     alignments = 1
     for element in elements:
         alignments *= element.choices
@@ -225,13 +233,19 @@ def _quantifier(pattern: str, i: int, is_group: bool) -> tuple[int, int, int]:
     return low, high, i
 
 
-def _literal_prefix(elements: list[_Element]) -> str:
-    prefix = []
+def _literal_prefixes(elements: list[_Element]) -> tuple[str, ...]:
+    """The literal strings every key the pattern matches begins with: leading literals, unquantified
+    groups and small classes spelt out; empty when there are too many."""
+    prefixes = [""]
     for element in elements:
-        if element.literal is None:
+        if element.high != 1 or len(element.strings) > _MAX_LEADING_CHOICES:
             break
-        prefix.append(element.literal)
-    return "".join(prefix)
+        choices = sorted(element.strings) + ([""] if element.low == 0 else [])
+        longer = sorted({p + s for p in prefixes for s in choices})
+        if len(longer) > MAX_PREFIXES:
+            break
+        prefixes = longer
+    return tuple(prefixes)
 
 
 # --- the index ------------------------------------------------------------------------------------
@@ -246,17 +260,19 @@ class RuleIndex:
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = list(rules)
         self._by_prefix: dict[str, list[Rule]] = defaultdict(list)
-        for rule in rules:
-            self._by_prefix[rule.prefix].append(rule)
+        for rule in self._rules:
+            for prefix in rule.prefixes:
+                self._by_prefix[prefix].append(rule)
         self._lengths = sorted({len(prefix) for prefix in self._by_prefix})
 
     def __len__(self) -> int:
-        return sum(len(rules) for rules in self._by_prefix.values())
+        return len(self._rules)
 
     def rules(self) -> list[Rule]:
         """Every rule in the index."""
-        return [rule for rules in self._by_prefix.values() for rule in rules]
+        return list(self._rules)
 
     def matching(self, key: str) -> list[Rule]:
         """The rules whose pattern matches the whole key, in the order they were given per prefix."""
@@ -265,7 +281,7 @@ class RuleIndex:
             if length > len(key):
                 break
             for rule in self._by_prefix.get(key[:length], ()):
-                if rule.matches(key):
+                if rule.matches(key) and rule not in found:
                     found.append(rule)
         return found
 
