@@ -27,6 +27,9 @@ def attribute(match: Match, catalog: Catalog, basis: Basis = "brand") -> Attribu
     tier = catalog.chpl.get(hs6) if hs6 else None
     if match.manufacturer is None or match.confidence == "unresolved":
         return Attribution(None, None, None, None, category, hs6, tier)
+    if match.evidence == "name":  # a company no catalog knows: its own name told the country
+        return Attribution(match.maker_name, match.manufacturer, match.maker_name, match.maker_country,
+                           category, hs6, tier)
     company = catalog.maker(match.manufacturer)
     owner = catalog.maker(catalog.owner_of(company.id))
     country = company.country if basis == "brand" else owner.country

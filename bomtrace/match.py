@@ -21,7 +21,9 @@ from rapidfuzz.distance import Levenshtein
 
 from bomtrace.catalogs import Catalog, Family
 from bomtrace.config import DEFAULT, Thresholds
+from bomtrace.grammar import Rule, describe
 from bomtrace.models import Candidate, Confidence, Match, ParsedLine
+from bomtrace.names import name_evidence
 from bomtrace.normalize import fold_lookalikes, maker_key, split_maker_name
 from bomtrace.partindex import Part
 
@@ -32,8 +34,8 @@ TRUNCATED_MOST = 100
 PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
 #: Methods that read a whole orderable part number: only these may contradict the maker a source names.
 WHOLE_PART_METHODS = frozenset({"exact", "base-part"})
-METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "misread": 3, "truncated": 4,
-               "family": 5, "fuzzy": 6}
+METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "grammar": 3, "misread": 4, "truncated": 5,
+               "family": 6, "fuzzy": 7}
 #: Characters a marking is misread as, in groups that look alike; each may stand for any other.
 MISREAD_GROUPS = ("0OQD", "1IL", "5S", "8B", "2Z")
 MISREADS = {c: group.replace(c, "") for group in MISREAD_GROUPS for c in group}
@@ -53,11 +55,17 @@ class Evidence:
     detail: str = ""
     #: an ambiguous family the part number belongs to: its makers may make this part too
     shared_by: tuple[str, ...] = ()
+    #: the makers' part-number grammar rules the candidate fits
+    rules: tuple[Rule, ...] = ()
+    #: a rule that fit also fits a part another maker lists: it decides at `possible` at most
+    shared_rule: bool = False
 
     @property
     def makers(self) -> tuple[str, ...]:
         if self.parts:
             return tuple(dict.fromkeys([*(p.manufacturer for p in self.parts), *self.shared_by]))
+        if self.rules:
+            return tuple(dict.fromkeys([*(r.manufacturer for r in self.rules), *self.shared_by]))
         return self.family.manufacturers if self.family else ()
 
     @property
@@ -142,9 +150,16 @@ def _strongest(candidate: Candidate, catalog: Catalog, thresholds: Thresholds) -
     base = _base_part(candidate, key, catalog, thresholds)
     if base and not any(c.isdigit() for c in key[len(base.parts[0].key):]):
         return base
-    # A suffix with digits in it is more often a different part than packaging: a whole part
-    # number one or two misreads away is the better reading ('SS36L77H' is SS36177H, not SS36).
-    found = _misread(candidate, catalog, thresholds, exact_only=base is not None) or base
+    # A whole catalog part number one or two look-alike misreads away is a better reading than a
+    # maker's grammar (STM32F1O3C8T6 is STM32F103C8T6, though ST's scheme allows a letter there), and
+    # than a base part whose suffix holds digits ('SS36L77H' is SS36177H, not SS36).
+    whole = _misread(candidate, catalog, thresholds, exact_only=True)
+    if whole:
+        return whole
+    grammar = _grammar(candidate, key, catalog, thresholds)
+    if grammar:
+        return grammar
+    found = (None if base else _misread(candidate, catalog, thresholds)) or base
     if found:
         return found
     for finder in (_truncated, _family, _fuzzy):
@@ -209,6 +224,25 @@ def _base_part(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) 
     suffix = key[len(base):]
     return Evidence("base-part", max(85.0, 100.0 - 2 * len(suffix)), candidate, tuple(parts),
                     detail=f"{candidate.text!r} is {parts[0].part_number} with ordering suffix {suffix!r}")
+
+
+def _grammar(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) -> Evidence | None:
+    """The whole key fits one or more makers' published part-number grammar; a generic family the
+    key belongs to (clones under the same number) adds its makers, so the rule decides nothing alone."""
+    rules = tuple(catalog.rule_index.matching(key))
+    if not rules:
+        return None
+    shared = any((r.pattern, r.manufacturer) in catalog.shared_rules for r in rules)
+    family = catalog.family_for(key, candidate.text)
+    generic = family.manufacturers if family and family.generic else ()
+    rule = rules[0]
+    detail = describe(rule, candidate.text, catalog.maker(rule.manufacturer).name)
+    if shared:
+        detail += "; the scheme also fits a part another maker lists"
+    if generic:
+        detail += f" (prefix {family.prefix if family else ''} is shared by several makers)"
+    return Evidence("grammar", 90.0, candidate, rules=rules, shared_by=generic, shared_rule=shared,
+                    detail=detail)
 
 
 def misread_variants(key: str, limit: int = 2) -> Iterator[tuple[str, list[tuple[int, str, str]]]]:
@@ -328,7 +362,7 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
     if reported.strip() and named is None and maker_key(reported) not in NOT_A_MAKER:
         flags.append("unknown_maker")
     if not evidence:
-        return _maker_only(named, catalog, flags)
+        return _maker_only(named, catalog, flags) if named else _by_name_alone(reported, flags)
     top = evidence[0]
     runner = _runner_up(evidence, top, catalog, named.maker if named else None)
     makers = top.makers
@@ -355,6 +389,8 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
             evidence=named.evidence)
     if len(makers) != 1 or (top.family and top.family.ambiguous):
         flags.append("ambiguous_part")
+        if (by_name := _by_name_alone(reported, flags, top)).manufacturer:
+            return by_name  # a generic part: the maker the source names decides, by its name alone
         names = ", ".join(catalog.maker(m).name for m in makers[:4])
         return Match(top.method, top.score, "unresolved", None, catalog_part=_part_label(top),
                      category=_category(top), runner_up=runner,
@@ -396,6 +432,10 @@ def _confidence_of_method(top: Evidence, maker_agrees: bool, t: Thresholds) -> C
         return "confirmed" if maker_agrees or len(top.candidate.key) >= t.confirmed_len else "probable"
     if method in ("marking-code", "base-part"):
         return "confirmed" if maker_agrees else "probable"
+    if method == "grammar":
+        if maker_agrees:
+            return "probable" if top.shared_rule else "confirmed"
+        return "possible" if top.shared_rule else "probable"
     if method in ("misread", "truncated"):
         return "probable" if maker_agrees or method == "truncated" else "possible"
     if method == "family":
@@ -428,9 +468,35 @@ def _maker_only(named: MakerEvidence | None, catalog: Catalog, flags: list[str],
                  matched_text=top.candidate.text if top else None, evidence=named.evidence)
 
 
+def _by_name_alone(reported: str, flags: list[str], top: Evidence | None = None) -> Match:
+    """A maker no catalog knows, placed by its own name (a city or province at its start or in
+    brackets, a legal form used in one country): `possible`, the company as the source writes it.
+    Unresolved when the name tells nothing."""
+    parts = split_maker_name(reported)
+    primary, found = parts.primary, None
+    if reported.strip() and maker_key(reported) not in NOT_A_MAKER:
+        # the name as written, else a company named in brackets ('GXSERVO (Dongguan Gongxun ...)')
+        primary, found = next(((text, ev) for text in (parts.primary, *parts.bracketed)
+                               if text and (ev := name_evidence(text))), (parts.primary, None))
+    if found is None:
+        detail = top.detail + "; no maker named" if top else "no part number found and no maker named"
+        if reported.strip() and maker_key(reported) not in NOT_A_MAKER:
+            detail = (top.detail + "; " if top else "") + f"the maker named, {reported.strip()!r}, is in no catalog"
+        return Match("none", 0.0, "unresolved", None, category=_category(top), detail=detail,
+                     flags=tuple(flags))
+    detail = (f"the source names {primary}, in no catalog; {found.detail}"
+              + (f"; {top.detail}" if top else ""))
+    return Match("name-evidence", 60.0, "possible", f"name:{maker_key(primary)}", category=_category(top),
+                 detail=detail, source=f"the company's name ({found.kind.replace('_', ' ')}: {found.word})",
+                 flags=tuple(flags), matched_text=top.candidate.text if top else None, evidence="name",
+                 maker_name=primary, maker_country=found.country)
+
+
 def _part_label(e: Evidence) -> str | None:
     if e.parts and e.method != "truncated":
         return e.parts[0].part_number
+    if e.rules:
+        return e.candidate.text
     return e.family.prefix if e.family else None
 
 
@@ -440,12 +506,16 @@ def _category(e: Evidence | None) -> str | None:
     if e.parts:
         categories = {p.category for p in e.parts}
         return e.parts[0].category if len(categories) == 1 else None
+    if e.rules:
+        return e.rules[0].category if len({r.category for r in e.rules}) == 1 else None
     return e.family.category if e.family else None
 
 
 def _source(e: Evidence, catalog: Catalog) -> str | None:
     if e.parts:
         return e.parts[0].source
+    if e.rules:
+        return e.rules[0].source
     return e.family.source if e.family else None
 
 

@@ -14,7 +14,7 @@ CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "probable", "possible", "unr
 #: The fields a spreadsheet column can be mapped to.
 FIELDS: tuple[str, ...] = (
     "part_number", "marking", "manufacturer", "description", "sample", "module",
-    "quantity", "refdes", "country", "date_code", "notes",
+    "quantity", "refdes", "country", "date_code", "notes", "supplier", "importer",
 )
 #: A sheet needs one of these to be worth reading.
 MATCHABLE_FIELDS: tuple[str, ...] = ("part_number", "marking", "manufacturer")
@@ -150,6 +150,10 @@ class Match:
     #: what the maker rests on: `curated` (a catalog row), `registry` (an open registry's record),
     #: `name` (the reported name itself: a place or legal form in it); '' when no maker was decided
     evidence: str = ""
+    #: for `name` evidence, the company as the source names it and the country its name tells (the
+    #: company is in no catalog, so `manufacturer` is `name:` + its name key)
+    maker_name: str | None = None
+    maker_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,16 @@ class Attribution:
 
 
 @dataclass(frozen=True)
+class Party:
+    """A company a line names in its supply chain, not as the maker: a supplier, an importer or an
+    involved company, with its headquarters country where a catalog knows the name."""
+
+    role: str  # "supplier" | "importer" | "involved"
+    name: str
+    country: str | None = None
+
+
+@dataclass(frozen=True)
 class LineResult:
     """A line from end to end: where it came from, what it says, what it matched and who made it."""
 
@@ -174,6 +188,8 @@ class LineResult:
     match: Match
     attribution: Attribution
     flags: tuple[str, ...] = ()
+    #: suppliers, importers and involved companies the line names (in the maker cell or their own columns)
+    supply_chain: tuple[Party, ...] = ()
 
     @property
     def id(self) -> str:

@@ -103,6 +103,12 @@ class PartIndex:
     def rows(self) -> int:
         return len(self._numbers)
 
+    def keys_and_makers(self) -> Iterator[tuple[str, str]]:
+        """(key, maker) of every part row, in key order, without making Part objects."""
+        for position, key in enumerate(self.keys):
+            for row in range(self._starts[position], self._starts[position + 1]):
+                yield key, self._makers[row]
+
     def parts(self) -> Iterator[Part]:
         """Every part, in key order."""
         return (self._part(row) for row in range(len(self._numbers)))

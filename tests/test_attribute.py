@@ -54,3 +54,9 @@ def test_reported_country_is_compared_never_used(mini: Catalog) -> None:
 ])
 def test_parse_country(text: str, code: str | None) -> None:
     assert parse_country(text) == code
+
+
+def test_a_maker_placed_by_its_name_keeps_the_name_and_that_country(mini: Catalog) -> None:
+    a = analyze_line(raw(manufacturer="HEBEI ATUN TRADING CO., LTD."), mini).attribution  # OFAC SDN 32313
+    assert (a.company, a.company_id, a.owner, a.country) == (
+        "HEBEI ATUN TRADING CO., LTD.", "name:hebei atun trading", "HEBEI ATUN TRADING CO., LTD.", "CN")

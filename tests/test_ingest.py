@@ -120,7 +120,7 @@ def test_map_ignore_leaves_a_detected_column_unread(make_xlsx) -> None:
 
 
 def test_map_names_the_fields_and_ignore_when_a_field_is_unknown() -> None:
-    with pytest.raises(ValueError, match="unknown field 'maker' in --map .*notes, or ignore to leave"):
+    with pytest.raises(ValueError, match="unknown field 'maker' in --map .*importer, or ignore to leave"):
         parse_mapping({"Хто": "maker"})
 
 

@@ -34,6 +34,16 @@ def check_references(catalog: Catalog) -> list[str]:
         if part.category not in catalog.categories:
             rows.append(f"{place('parts', f'{key}|{maker_id}')}: column category: {part.category!r} "
                             "is not a category")
+    for (pattern, maker_id), rule in catalog.rules.items():
+        where = place("rules", f"{pattern}|{maker_id}")
+        if maker_id not in makers:
+            rows.append(f"{where}: column manufacturer: {maker_id!r} is not a manufacturer")
+        if rule.category not in catalog.categories:
+            rows.append(f"{where}: column category: {rule.category!r} is not a category")
+    for (_, key, maker_id), marking in catalog.markings.items():
+        if (key, maker_id) not in catalog.parts:
+            rows.append(f"{place('markings', f'{key}|{maker_id}')}: column part_number: {marking.marking!r} names "
+                        f"no part {key!r} of {maker_id!r} in the parts tables")
     for keyword, maker_id in catalog.keywords.items():
         if maker_id not in makers:
             rows.append(f"{place('keywords', keyword)}: column manufacturer: {maker_id!r} is not a "

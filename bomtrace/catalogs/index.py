@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from anyascii import anyascii
 
 from bomtrace.catalogs.makers import MakerIndex, maker_index
-from bomtrace.catalogs.schema import Category, Family, Manufacturer, OwnershipEvent
+from bomtrace.catalogs.schema import Category, Family, Manufacturer, Marking, OwnershipEvent
+from bomtrace.grammar import Rule, RuleIndex, conflicts
 from bomtrace.models import CatalogInfo, Restriction
 from bomtrace.normalize import fold_lookalikes, is_ordinary_word, maker_key, part_key
 from bomtrace.partindex import Part, PartIndex
@@ -30,6 +31,10 @@ class Catalog:
     categories: dict[str, Category] = field(default_factory=dict)
     chpl: dict[str, str] = field(default_factory=dict)
     keywords: dict[str, str] = field(default_factory=dict)
+    #: part-number grammar rules by (pattern, maker)
+    rules: dict[tuple[str, str], Rule] = field(default_factory=dict)
+    #: top-marking codes by (marking key, part key, maker)
+    markings: dict[tuple[str, str, str], Marking] = field(default_factory=dict)
     restrictions: list[Restriction] = field(default_factory=list)
     infos: list[CatalogInfo] = field(default_factory=list)
     as_of: str = ""
@@ -43,6 +48,10 @@ class Catalog:
     makers: MakerIndex = field(default_factory=MakerIndex)
     #: makers' own distinctive names as they may appear in free text, filled by build_indexes()
     name_keywords: dict[str, str] = field(default_factory=dict)
+    #: the grammar rules by literal prefix, filled by build_indexes()
+    rule_index: RuleIndex = field(default_factory=lambda: RuleIndex(()))
+    #: rules that also fit a part another maker lists: they decide a maker at `possible` at most
+    shared_rules: frozenset[tuple[str, str]] = frozenset()
     # where each family, part and keyword row was read: (table, key) -> "file:line"
     places: dict[tuple[str, str], str] = field(default_factory=dict)
     rows_read: int = 0
@@ -56,7 +65,13 @@ class Catalog:
         by_marking: dict[str, list[Part]] = defaultdict(list)
         for mark, parts in self.by_key.marked().items():
             by_marking[part_key(mark)].extend(parts)
+        for (mark, key, maker), _ in sorted(self.markings.items()):
+            listed = [p for p in self.by_key.get(key) or () if p.manufacturer == maker]
+            by_marking[mark].extend(p for p in listed if p not in by_marking[mark])
         self.by_marking = dict(by_marking)
+        self.rule_index = RuleIndex(self.rules.values())
+        self.shared_rules = frozenset((r.pattern, r.manufacturer)
+                                      for r in conflicts(self.rules.values(), self.by_key.keys_and_makers()))
         self.family_by_key = {f.key: f for f in self.families.values()}
         self.family_lengths = sorted({len(k) for k in self.family_by_key}, reverse=True)
         curated = ((maker_key(name), maker.id) for maker in self.manufacturers.values()
@@ -101,6 +116,12 @@ class Catalog:
         if found := self.keywords.get(key):
             return found
         return self.name_keywords.get(key if key.isascii() else " ".join(anyascii(key).split()))
+
+    def country_of_name(self, name: str) -> str | None:
+        """The country of the curated or registry maker a name is, exactly (name or alias), else None."""
+        key = maker_key(name)
+        maker_id = self.makers.curated.get(key) or self.makers.registry.get(key)
+        return self.maker(maker_id).country if maker_id else None
 
     def maker(self, maker_id: str) -> Manufacturer:
         """A curated or registry maker by id."""

@@ -22,10 +22,12 @@ from bomtrace.catalogs.schema import (
     Category,
     Family,
     Manufacturer,
+    Marking,
     OwnershipEvent,
     Row,
     cites_evaluation_records,
 )
+from bomtrace.grammar import RuleSyntaxError, rule_from_row
 from bomtrace.models import CatalogInfo, Restriction
 from bomtrace.normalize import part_key
 from bomtrace.partindex import Part
@@ -90,6 +92,8 @@ def merge_folder(catalog: Catalog, folder: Path, problems: list[str]) -> None:
     _merge_parts(catalog, folder, problems)
     _merge_keywords(catalog, folder, problems)
     _merge_registry(catalog, folder, problems)
+    _merge_rules(catalog, folder, problems)
+    _merge_markings(catalog, folder, problems)
     for row in read_rows(folder, "restrictions", problems, catalog):
         if _check_date(row, "date", problems):
             targets = tuple(t.strip() for t in row.values["targets"].split(";") if t.strip())
@@ -271,3 +275,33 @@ def _merge_registry(catalog: Catalog, folder: Path, problems: list[str]) -> None
         if _check_country(row, problems):
             catalog.registry[v["id"]] = Manufacturer(v["id"], v["name"], (), v["country"].upper(), "", "",
                                                      v["source"], "registry", v["key"], v["confidence"])
+
+
+def _merge_rules(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    """Part-number grammar rules (bomtrace.grammar); a folder's rule for a pattern and maker replaces
+    an earlier folder's. The example must fit the pattern."""
+    for row in read_rows(folder, "rules", problems, catalog):
+        if not _require(row, ("pattern", "manufacturer", "category", "example", "source"), problems):
+            continue
+        try:
+            rule = rule_from_row(row.values)
+        except RuleSyntaxError as error:
+            problems.append(f"{row.where('pattern')}: {error}")
+            continue
+        if not rule.matches(part_key(rule.example)):
+            problems.append(f"{row.where('example')}: {rule.example!r} does not fit the pattern {rule.pattern!r}")
+            continue
+        catalog.rules[(rule.pattern, rule.manufacturer)] = rule
+        catalog.places[("rules", f"{rule.pattern}|{rule.manufacturer}")] = row.where()
+
+
+def _merge_markings(catalog: Catalog, folder: Path, problems: list[str]) -> None:
+    """Top-marking codes, each naming a part of the parts tables."""
+    for row in read_rows(folder, "markings", problems, catalog):
+        v = row.values
+        if not _require(row, ("marking", "part_number", "manufacturer", "source"), problems):
+            continue
+        key = part_key(v["part_number"])
+        catalog.markings[(part_key(v["marking"]), key, v["manufacturer"])] = Marking(
+            v["marking"], key, v["manufacturer"], v["source"])
+        catalog.places[("markings", f"{key}|{v['manufacturer']}")] = row.where()

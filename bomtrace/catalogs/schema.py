@@ -15,6 +15,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "keywords": ("keyword", "manufacturer", "kind", "source"),
     "restrictions": ("date", "jurisdiction", "measure", "targets", "source"),
     "registry": ("id", "name", "key", "country", "confidence", "source"),
+    "rules": ("pattern", "manufacturer", "category", "series", "fields", "example", "source"),
+    "markings": ("marking", "part_number", "manufacturer", "source"),
 }
 #: How sure a registry row is of its maker's country: `probable` when a listed-company or
 #: sanctions-list record gives it (or two datasets agree), `possible` on one IEEE record alone.
@@ -102,3 +104,13 @@ class Row:
 
     def where(self, column: str | None = None) -> str:
         return f"{self.file}:{self.line}" + (f": column {column}" if column else "")
+
+
+@dataclass(frozen=True)
+class Marking:
+    """A code a maker prints on the package instead of the part number (a top-marking code)."""
+
+    marking: str
+    part_key: str
+    manufacturer: str
+    source: str

@@ -12,7 +12,7 @@ from bomtrace.report.jsonout import line_dict
 
 COLUMNS = ("id", "file", "sheet", "row", "sample", "module", "part_number", "marking", "date_code",
            "manufacturer_reported", "company", "owner", "country", "category", "hs6", "confidence",
-           "method", "evidence", "score", "catalog_part", "source", "detail", "flags")
+           "method", "evidence", "score", "catalog_part", "source", "detail", "flags", "supply_chain")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,6 +22,11 @@ def defuse(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def supply_chain_text(parties: list[dict[str, str | None]]) -> str:
+    """'supplier: X (RU); importer: Y' for one cell."""
+    return "; ".join(f"{p['role']}: {p['name']}" + (f" ({p['country']})" if p["country"] else "") for p in parties)
+
+
 def csv_rows(result: Result) -> list[list[str]]:
     rows = []
     for r in result.lines:
@@ -29,6 +34,7 @@ def csv_rows(result: Result) -> list[list[str]]:
         flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score",
                                                                   "catalog_part", "source", "detail")}}
         flat["flags"] = ";".join(d["flags"])
+        flat["supply_chain"] = supply_chain_text(d["supply_chain"])
         rows.append([defuse(flat.get(column)) for column in COLUMNS])
     return rows
 

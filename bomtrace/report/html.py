@@ -159,6 +159,7 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "measures": views.measure_rows(measures, dated),
         "lines": [line_dict(r) for r in result.lines],
         "overrides": [(line_dict(r), review.decision_of(r)) for r in views.override_lines(result)],
+        "parties": views.named_parties(result),
         "thresholds": thresholds.as_dict(),
     }
 

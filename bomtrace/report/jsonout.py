@@ -48,6 +48,7 @@ def line_dict(r: LineResult) -> dict[str, Any]:
         },
         "confidence": m.confidence,
         "flags": list(r.flags),
+        "supply_chain": [{"role": p.role, "name": p.name, "country": p.country} for p in r.supply_chain],
     }
 
 

@@ -154,3 +154,24 @@ class MeasureRow:
 def measure_rows(measures: Sequence[Restriction], dated: Sequence[DatedLine]) -> list[MeasureRow]:
     """Each measure, by date, with the count of dated lines whose week began after it took effect."""
     return [MeasureRow(m, sum(1 for d in dated if m.date < d.reading.start.isoformat())) for m in measures]
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    """A supplier, importer or involved company the input names, with the lines that name it."""
+
+    role: str
+    name: str
+    country: str | None
+    lines: int
+    ids: tuple[str, ...]
+
+
+def named_parties(result: Result) -> list[PartyRow]:
+    """Every supplier, importer and involved company named, most lines first, then by role and name."""
+    found: dict[tuple[str, str, str | None], list[str]] = defaultdict(list)
+    for r in result.lines:
+        for party in r.supply_chain:
+            found[(party.role, party.name, party.country)].append(r.id)
+    rows = [PartyRow(role, name, country, len(ids), tuple(ids)) for (role, name, country), ids in found.items()]
+    return sorted(rows, key=lambda p: (-p.lines, p.role, p.name))

@@ -25,6 +25,7 @@ from bomtrace.models import Result
 from bomtrace.report import views
 from bomtrace.report.charts import segment_name
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
+from bomtrace.report.csvout import supply_chain_text
 from bomtrace.report.files import atomic_write_bytes
 from bomtrace.report.jsonout import line_dict
 from bomtrace.vocabulary import DECISIONS
@@ -81,9 +82,10 @@ def table_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterabl
 
 def _line_row(d: dict[str, Any]) -> list[object]:
     """A line as the Lines sheet's columns (those of lines.csv), numbers kept numeric."""
-    flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "score", "catalog_part", "source",
-                                                                "detail")}}
+    flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score", "catalog_part",
+                                                                "source", "detail")}}
     flat["flags"] = ";".join(d["flags"])
+    flat["supply_chain"] = supply_chain_text(d["supply_chain"])
     return [flat.get(column) for column in LINE_COLUMNS]
 
 
@@ -153,6 +155,10 @@ def report_workbook(result: Result) -> Workbook:
                   round(r.lines / total, 4) if total else 0, r.quantity, r.possible)
                  for r in sorted(result.breakdown.by_company, key=lambda r: r.company is None)))
     _percent_format(book["By company"], "E")
+    parties = views.named_parties(result)
+    if parties:
+        table_sheet(book, "Supply chain", ("role", "company", "country", "lines", "line ids"),
+                    ((p.role, p.name, p.country, p.lines, " ".join(p.ids)) for p in parties))
     review_sheet(book, result)
     return book
 
