@@ -41,8 +41,8 @@ def test_parties_are_split_off_and_the_maker_still_resolved(tmp_path: Path, mini
     assert third.supply_chain[0].name == "SHENZHEN BIGUANG TRADING CO., LTD"
     assert "unknown_maker" not in third.flags  # the supplier is not taken for the maker
     assert [i.message for i in result.issues] == [
-        "The maker cell of t.csv row 4 names only suppliers or importers (SHENZHEN BIGUANG TRADING CO., "
-        "LTD); no maker."]
+        ("The maker cell of t.csv row 4 names only suppliers or importers (SHENZHEN BIGUANG TRADING CO., "
+        "LTD); no maker.")]
 
 
 def test_every_output_shows_the_named_parties(tmp_path: Path, mini: Catalog) -> None:
