@@ -269,10 +269,35 @@ def catalog_stats(
     except BomtraceError as error:
         fail(error)
     if as_json:
-        typer.echo(json.dumps(counts, sort_keys=True))
+        typer.echo(json.dumps(counts, sort_keys=True, ensure_ascii=False))
         return
     for name, value in counts.items():
-        typer.echo(f"{name:>22}  {value}")
+        if isinstance(value, dict):
+            shown = list(value.items())
+            more = f", … {len(shown) - 10} more" if len(shown) > 10 else ""
+            value = ", ".join(f"{k} {v}" for k, v in shown[:10]) + more
+        typer.echo(f"{name:>38}  {value}")
+
+
+@catalog_app.command("build")
+def catalog_build(
+    catalogs: Annotated[Path | None, typer.Argument(help="The catalogs folder of a bomtrace checkout (default: "
+                                                    "this checkout's), with its sources/ folder.")] = None,
+) -> None:
+    """Rebuild the tables made from open datasets (catalogs/registry.csv and the others) from the
+    extracts under catalogs/sources/; curated rows always win.
+
+    Example: bomtrace catalog build   (in a checkout; then review `git diff catalogs/`)
+    """
+    from bomtrace import resources
+    from bomtrace.build import build_all
+
+    folder = catalogs or resources.catalogs_dir()
+    if not (folder / "sources").is_dir():
+        fail(BomtraceError(f"No sources folder in {folder}", "Run it in a checkout of bomtrace (the wheel ships "
+                           "the built tables, not the extracts), or name the checkout's catalogs folder."))
+    for line in build_all(folder):
+        typer.echo(line)
 
 
 @catalog_app.command("validate")

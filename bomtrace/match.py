@@ -32,6 +32,8 @@ from bomtrace.partindex import Part
 TRUNCATED_MOST = 100
 #: Methods that resolve a single catalog part (family and truncated resolve a maker, not a part).
 PART_METHODS = frozenset({"exact", "marking-code", "base-part", "misread", "fuzzy"})
+#: Shortest top-marking code that names its part at `probable` without a maker named.
+SURE_MARKING_CODE = 5
 #: Methods that read a whole orderable part number: only these may contradict the maker a source names.
 WHOLE_PART_METHODS = frozenset({"exact", "base-part"})
 METHOD_RANK = {"exact": 0, "marking-code": 1, "base-part": 2, "grammar": 3, "misread": 4, "truncated": 5,
@@ -79,7 +81,7 @@ class MakerEvidence:
     evidence: a curated catalog row, an open-registry row, or the name itself."""
 
     maker: str
-    how: str  # "name" | "alias-fuzzy" | "bracket" | "keyword" | "registry"
+    how: str  # "name" | "alias-fuzzy" | "bracket" | "keyword" | "registry" | "logo"
     score: float
     text: str
     evidence: str = "curated"  # "curated" | "registry"
@@ -361,6 +363,11 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
     flags: list[str] = []
     if reported.strip() and named is None and maker_key(reported) not in NOT_A_MAKER:
         flags.append("unknown_maker")
+    if named is None and (logo := _logo(parsed, catalog)):
+        named = logo
+        if evidence and not any(same_group(catalog, m, logo.maker) for m in evidence[0].makers):
+            flags.append("logo_disagrees")  # a two-letter mark does not overrule the part's evidence
+            named = None
     if not evidence:
         return _maker_only(named, catalog, flags) if named else _by_name_alone(reported, flags)
     top = evidence[0]
@@ -399,11 +406,25 @@ def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: 
     return _decided(top, makers[0], makers[0], None, runner, catalog, thresholds, flags)
 
 
+def _logo(parsed: ParsedLine, catalog: Catalog) -> MakerEvidence | None:
+    """A maker's logo or mark printed on the part as text ('TI', 'ST'), the first on the marking."""
+    for mark in parsed.marks:
+        if maker := catalog.logos.get(mark):
+            return MakerEvidence(maker, "logo", 70.0, mark)
+    return None
+
+
 def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence | None,
              runner: str | None, catalog: Catalog, t: Thresholds, flags: list[str]) -> Match:
     confidence = _confidence(top, named is not None, t)
+    if named is not None and named.how == "logo":
+        # a printed mark supports the part's evidence up to probable, never to confirmed
+        alone = _confidence(top, False, t)
+        confidence = alone if alone == "confirmed" else "probable" if confidence == "confirmed" else confidence
     if top.method == "misread":
         flags.append("misread")
+    if len(top.makers) > 1 or top.shared_by or (top.family is not None and top.family.ambiguous):
+        flags.append("shared_family")  # the maker named chose among makers of one designation: review
     detail = top.detail
     if top.candidate.last_resort:
         detail += " (read across the space; nothing else on the line is a known part)"
@@ -412,6 +433,8 @@ def _decided(top: Evidence, company: str, part_maker: str, named: MakerEvidence 
                    f"{catalog.maker(company).name} (same group)")
     elif named is not None and named.how == "keyword":
         detail += f"; the marking names {catalog.maker(company).name}"
+    elif named is not None and named.how == "logo":
+        detail += f"; the mark {named.text!r} printed on it is {catalog.maker(company).name}'s"
     elif named is not None:
         detail += f"; maker {catalog.maker(company).name} agrees"
     return Match(top.method, top.score, confidence, company, catalog_part=_part_label(top),
@@ -430,6 +453,8 @@ def _confidence_of_method(top: Evidence, maker_agrees: bool, t: Thresholds) -> C
     method = top.method
     if method == "exact":
         return "confirmed" if maker_agrees or len(top.candidate.key) >= t.confirmed_len else "probable"
+    if method == "marking-code" and len(top.candidate.key) < SURE_MARKING_CODE and not maker_agrees:
+        return "possible"  # a four-character code is too easily some other maker's code or a lot code
     if method in ("marking-code", "base-part"):
         return "confirmed" if maker_agrees else "probable"
     if method == "grammar":
@@ -458,12 +483,13 @@ def _maker_only(named: MakerEvidence | None, catalog: Catalog, flags: list[str],
         confidence = "probable" if maker.confidence == "probable" else "possible"
     how = {"name": "the source names", "keyword": "the marking names", "bracket": "the source names, "
            "in brackets,", "alias-fuzzy": f"the source's name is close ({named.score:.0f}) to",
-           "registry": "the source names"}[named.how]
+           "registry": "the source names", "logo": f"the mark {named.text!r} printed on it is that of"}[named.how]
     said = f"{how} {maker.name}"
     if named.how == "registry":
         said += f", a company open registries place in {maker.country} ({maker.source})"
     detail = said + (f"; {top.detail}" if top else "; no part number matched")
-    return Match("maker-name" if named.how != "keyword" else "keyword", named.score, confidence,
+    method = {"keyword": "keyword", "logo": "logo"}.get(named.how, "maker-name")
+    return Match(method, named.score, confidence,
                  named.maker, category=category, detail=detail, source=maker.source, flags=tuple(flags),
                  matched_text=top.candidate.text if top else None, evidence=named.evidence)
 

@@ -99,6 +99,9 @@ class ParsedLine:
     date_code: str | None
     lot_codes: tuple[str, ...]
     words: tuple[str, ...]
+    #: short all-capital words of the marking field as printed ('TI', 'ST'): where a maker's logo
+    #: written as text would be
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

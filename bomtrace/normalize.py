@@ -174,7 +174,9 @@ def parse_line(line: RawLine, keyword_lookup: Callable[[str], str | None] | None
             later.extend((token, origin) for token in last_resort_joins(tokens))
     for token, origin in later:
         add(token, origin, last_resort=True)
-    return ParsedLine(tuple(candidates), tuple(dict.fromkeys(makers)), date_code, tuple(lots), tuple(words))
+    marks = tuple(dict.fromkeys(t for t in split_marking(line.get("marking"))
+                                if 2 <= len(t) <= 4 and t.isalpha() and t.isupper()))
+    return ParsedLine(tuple(candidates), tuple(dict.fromkeys(makers)), date_code, tuple(lots), tuple(words), marks)
 
 
 def _makers_in(tokens: list[str], lookup: Callable[[str], str | None]) -> list[str]:

@@ -17,14 +17,19 @@ from bomtrace.analysis import analyze_line, attributed
 from bomtrace.catalogs import Catalog
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.match import resolve_maker
-from bomtrace.models import CONFIDENCES, Basis, Decision, Issue, LineResult, Match, RawLine
+from bomtrace.models import Basis, Decision, Issue, LineResult, Match, RawLine
 from bomtrace.normalize import part_key
 from bomtrace.vocabulary import OVERRIDE, REVIEW_FLAG
 
 # --- the queue -----------------------------------------------------------------------------------
 
+#: The flag of a line decided among the makers of one designation (clones): reviewed last.
+SHARED_FAMILY = "shared_family"
+
+
 def needs_review(r: LineResult) -> bool:
-    """A line needs review when no reviewer decided it and it is unresolved, possible or flagged."""
+    """A line needs review when no reviewer decided it and it is unresolved, possible or flagged
+    (a probable line decided among clones of one designation carries the `shared_family` flag)."""
     if r.match.method == OVERRIDE:
         return False
     return r.match.confidence in ("unresolved", "possible") or bool(r.flags)
@@ -36,14 +41,22 @@ def review_reason(r: LineResult) -> str:
     return ", ".join(reasons + [f.replace("_", " ") for f in r.flags])
 
 
-def review_order(lines: Sequence[LineResult]) -> list[LineResult]:
-    """Lines by how much they need a reviewer: unresolved, possible, flagged, then the rest; by place."""
-    rank = {c: i for i, c in enumerate(CONFIDENCES)}
+def review_group(r: LineResult) -> int:
+    """0 unresolved, 1 possible, 2 flagged, 3 probable among clones of one designation, 4 not for review."""
+    if not needs_review(r):
+        return 4
+    if r.match.confidence == "unresolved":
+        return 0
+    if r.match.confidence == "possible":
+        return 1
+    return 3 if set(r.flags) <= {SHARED_FAMILY} else 2
 
-    def key(r: LineResult) -> tuple[int, int, int, str, int]:
+
+def review_order(lines: Sequence[LineResult]) -> list[LineResult]:
+    """Lines by how much they need a reviewer (review_group), then the most pieces first, then by place."""
+    def key(r: LineResult) -> tuple[int, int, str, int]:
         s = r.line.source
-        return (0 if needs_review(r) else 1, -rank[r.match.confidence], 0 if r.flags else 1,
-                f"{s.file}\0{s.sheet or ''}", s.row)
+        return (review_group(r), -r.quantity, f"{s.file}\0{s.sheet or ''}", s.row)
 
     return sorted(lines, key=key)
 

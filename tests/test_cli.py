@@ -106,8 +106,13 @@ def test_catalog_stats_json_is_one_object() -> None:
     result = invoke("catalog", "stats", "--json")
     assert result.exit_code == 0
     counts = json.loads(result.stdout)
-    assert {"manufacturers", "families", "parts"} <= set(counts)
-    assert all(isinstance(v, int) for v in counts.values())
+    assert {"manufacturers", "families", "grammar_rules", "parts"} <= set(counts)
+    assert all(isinstance(v, int) for k, v in counts.items() if not isinstance(v, dict))
+    tiers = counts["manufacturers_by_tier"]
+    assert counts["manufacturers"] == tiers["curated"] + tiers["registry"] == sum(
+        counts["manufacturers_by_country"].values())
+    assert counts["manufacturers_with_country_and_source"] == counts["manufacturers"]
+    assert set(counts["registry_by_confidence"]) <= {"probable", "possible"}
 
 
 def test_catalog_validate_lists_every_problem(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""`python -m bomtrace.build [CATALOGS]`: rebuild registry.csv and sources/registry-build.json."""
+"""`python -m bomtrace.build [CATALOGS]`: rebuild the tables made from open datasets (as `bomtrace catalog
+build` does)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,18 @@ import sys
 from pathlib import Path
 
 from bomtrace import resources
-from bomtrace.build.registries import build_registry, write_registry
+from bomtrace.build import build_all
 
 
 def main(argv: list[str]) -> int:
-    """Rebuild the registry of a catalogs folder (the checkout's by default) from its sources/."""
+    """Rebuild a catalogs folder's built tables (the checkout's by default) from its sources/."""
     catalogs = Path(argv[0]) if argv else resources.catalogs_dir()
-    sources = catalogs / "sources"
-    if not sources.is_dir():
-        print(f"Error: no sources folder at {sources}. Run this in a checkout of bomtrace, or name its "
-              "catalogs folder: python -m bomtrace.build path/to/catalogs", file=sys.stderr)
+    if not (catalogs / "sources").is_dir():
+        print(f"Error: no sources folder at {catalogs / 'sources'}. Run this in a checkout of bomtrace, or "
+              "name its catalogs folder: python -m bomtrace.build path/to/catalogs", file=sys.stderr)
         return 1
-    build = build_registry(sources, catalogs)
-    write_registry(build, catalogs / "registry.csv", sources / "registry-build.json")
-    print(f"{catalogs / 'registry.csv'}: {build.report['rows']} makers "
-          f"({', '.join(f'{n} {c}' for c, n in build.report['by_confidence'].items())})")
+    for line in build_all(catalogs):
+        print(line)
     return 0
 
 

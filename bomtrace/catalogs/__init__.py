@@ -6,8 +6,10 @@ column for every problem; loading refuses a catalog with problems. User rows win
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bomtrace import resources
 from bomtrace.catalogs.checks import check_references
@@ -84,15 +86,24 @@ def validate_folder(folder: str | Path, *, with_shipped: bool = False) -> list[s
     return problems
 
 
-def stats(catalog: Catalog) -> dict[str, int]:
-    """Counts of what the catalog holds, for `bomtrace catalog stats`."""
+def stats(catalog: Catalog) -> dict[str, Any]:
+    """Counts of what the catalog holds, for `bomtrace catalog stats`: makers by tier (curated rows,
+    open-registry rows by confidence) and by country, families, grammar rules, parts and the rest."""
+    makers = [*catalog.manufacturers.values(), *catalog.registry.values()]
+    by_country = Counter(m.country for m in makers)
     return {
-        "manufacturers": len(catalog.manufacturers),
+        "manufacturers": len(makers),
+        "manufacturers_with_country_and_source": sum(1 for m in makers if m.country and m.source),
+        "manufacturers_by_tier": {"curated": len(catalog.manufacturers), "registry": len(catalog.registry)},
+        "registry_by_confidence": dict(sorted(Counter(m.confidence for m in catalog.registry.values()).items())),
+        "manufacturers_by_country": dict(sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "countries": len(by_country),
         "ownership_events": sum(len(e) for e in catalog.ownership.values()),
         "families": len(catalog.families),
+        "grammar_rules": len(catalog.rules),
+        "grammar_rules_shared": len(catalog.shared_rules),
         "parts": catalog.by_key.rows,
         "marking_codes": len(catalog.by_marking),
         "categories": len(catalog.categories),
         "keywords": len(catalog.keywords),
-        "countries": len({m.country for m in catalog.manufacturers.values()}),
     }

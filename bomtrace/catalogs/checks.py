@@ -44,7 +44,7 @@ def check_references(catalog: Catalog) -> list[str]:
         if (key, maker_id) not in catalog.parts:
             rows.append(f"{place('markings', f'{key}|{maker_id}')}: column part_number: {marking.marking!r} names "
                         f"no part {key!r} of {maker_id!r} in the parts tables")
-    for keyword, maker_id in catalog.keywords.items():
+    for keyword, maker_id in [*catalog.keywords.items(), *catalog.logos.items()]:
         if maker_id not in makers:
             rows.append(f"{place('keywords', keyword)}: column manufacturer: {maker_id!r} is not a "
                             "manufacturer")

@@ -31,6 +31,8 @@ class Catalog:
     categories: dict[str, Category] = field(default_factory=dict)
     chpl: dict[str, str] = field(default_factory=dict)
     keywords: dict[str, str] = field(default_factory=dict)
+    #: makers' logos or marks as printed (keywords of kind `logo`), by the mark in upper case
+    logos: dict[str, str] = field(default_factory=dict)
     #: part-number grammar rules by (pattern, maker)
     rules: dict[tuple[str, str], Rule] = field(default_factory=dict)
     #: top-marking codes by (marking key, part key, maker)

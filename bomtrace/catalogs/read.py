@@ -15,6 +15,7 @@ from bomtrace.catalogs.index import Catalog
 from bomtrace.catalogs.schema import (
     AMBIGUITY_VALUES,
     ID_PATTERN,
+    LOGO,
     OWNERSHIP_EVENTS,
     REFUSE_EVALUATION_SOURCES,
     REGISTRY_CONFIDENCES,
@@ -243,12 +244,18 @@ def _merge_keywords(catalog: Catalog, folder: Path, problems: list[str]) -> None
         if not _require(row, ("keyword", "manufacturer", "source"), problems):
             continue
         key = " ".join(v["keyword"].upper().split())
-        if key in seen and catalog.keywords.get(key) != v["manufacturer"]:
+        earlier = catalog.keywords.get(key) or catalog.logos.get(key)
+        if key in seen and earlier != v["manufacturer"]:
             problems.append(f"{row.where('keyword')}: {v['keyword']!r} already names "
-                            f"{catalog.keywords[key]!r} at {seen[key].where()}")
+                            f"{earlier!r} at {seen[key].where()}")
             continue
         seen[key] = row
-        catalog.keywords[key] = v["manufacturer"]
+        if v["kind"] == LOGO:
+            catalog.logos[key] = v["manufacturer"]
+            catalog.keywords.pop(key, None)
+        else:
+            catalog.keywords[key] = v["manufacturer"]
+            catalog.logos.pop(key, None)
         catalog.places[("keywords", key)] = row.where()
 
 

@@ -43,6 +43,9 @@ def cites_evaluation_records(source: str) -> bool:
     return bool(_EVALUATION_SOURCE.search(source) or _GUR.search(source))
 
 
+#: keywords `kind` of a maker's logo or mark as printed ('TI', 'ST'): too short to name the maker alone
+#: with confidence, so it decides at `possible` alone and helps decide what a part's evidence supports
+LOGO = "logo"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
