@@ -19,11 +19,15 @@ from collections import Counter
 from pathlib import Path
 
 from bomtrace.analysis import analyze_line
+from bomtrace import aggregate
 from bomtrace.catalogs import load_catalogs
 from bomtrace.models import RawLine, Source
 from bomtrace.normalize import maker_key, split_maker_name
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
+#: The sample close to the public figure "40 of 52 components by 13 US companies": its headline must
+#: stay "41 of 51 components (80%) were made by 12 companies based in the United States".
+SEED_SAMPLE = "Shahed-136 UAV № М214"
 
 
 def read_devset(folder: Path) -> list[dict[str, str]]:
@@ -74,6 +78,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--show", type=int, default=15, help="disagreements to print per mode")
+    parser.add_argument("--wrong", action="store_true", help="list every row given a different country at "
+                        "confirmed or probable in reported mode")
     args = parser.parse_args()
     if not args.devset.is_dir():
         print(f"no devset at {args.devset}; nothing to measure", file=sys.stderr)
@@ -82,7 +88,7 @@ def main() -> int:
     catalog = load_catalogs()
 
     scored = [r for r in rows if len(r["manufacturer_country_as_reported"]) == 2]
-    agree, misses = 0, Counter()
+    agree, misses, wrong_sure = 0, Counter(), Counter()
     for row in scored:
         result = analyze_line(line(row, with_maker=True), catalog)
         if result.attribution.country == row["manufacturer_country_as_reported"]:
@@ -90,9 +96,20 @@ def main() -> int:
         else:
             misses[(row["manufacturer_as_reported"], row["manufacturer_country_as_reported"],
                     result.attribution.country, result.match.method)] += 1
-    print(f"reported: country agreement {agree}/{len(scored)} = {agree / len(scored):.1%}")
+            if result.attribution.country and result.match.confidence in ("confirmed", "probable"):
+                wrong_sure[(row["manufacturer_as_reported"], row["manufacturer_country_as_reported"],
+                            result.attribution.country, result.match.confidence)] += 1
+    print(f"reported: country agreement {agree}/{len(scored)} = {agree / len(scored):.1%}; "
+          f"a different country at confirmed/probable on {sum(wrong_sure.values())} rows")
     for (maker, want, got, method), n in misses.most_common(args.show):
         print(f"  {n:3d} x {maker!r}: portal {want}, bomtrace {got} ({method})")
+    if args.wrong:
+        for (maker, want, got, confidence), n in sorted(wrong_sure.items()):
+            print(f"  different at {confidence}: {n} x {maker!r}: portal {want}, bomtrace {got}")
+    seed = [r for r in rows if r["weapon"] == SEED_SAMPLE]
+    if seed:
+        print(f"seed sample {SEED_SAMPLE}: " + aggregate.breakdown(
+            [analyze_line(line(r, with_maker=True), catalog) for r in seed]).summary.headline)
 
     blind = [r for r in rows if r["marking_as_reported"].strip()
              and r["manufacturer_as_reported"].strip() not in ("", "Not identified")]
