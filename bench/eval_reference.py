@@ -18,8 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bomtrace.analysis import analyze_line
 from bomtrace import aggregate
+from bomtrace.analysis import analyze_line
 from bomtrace.catalogs import load_catalogs
 from bomtrace.models import RawLine, Source
 from bomtrace.normalize import maker_key, split_maker_name

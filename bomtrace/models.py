@@ -300,6 +300,8 @@ class Result:
     thresholds: dict[str, float | int] = field(default_factory=dict)
     #: ids of the lines up for review, most doubtful first (bomtrace.review.queue)
     review_queue: list[str] = field(default_factory=list)
+    #: each category's label as the catalogs give it ('mcu' -> 'Microcontroller (MCU)'), for the reports
+    category_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> Summary:

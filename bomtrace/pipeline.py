@@ -51,4 +51,5 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), decisions: S
         restrictions=list(catalog.restrictions),
         thresholds=options.thresholds.as_dict(),
         review_queue=[r.id for r in review.queue(lines)],
+        category_labels={c.category: c.label for c in catalog.categories.values() if c.label},
     )

@@ -201,3 +201,25 @@ def test_a_run_with_no_lines_still_renders() -> None:
     html = render_report(reportdata.result([]), reportdata.MEASURES)
     assert 'id="headline">No components were read.</p>' in html
     assert "No line needs review" in html and "No line carries a date code" in html
+
+
+def test_outputs_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    from bomtrace.report import write_outputs
+    from bomtrace.report.files import _UMASK
+
+    for path in write_outputs(reportdata.result(), tmp_path):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~_UMASK, path.name
+
+
+def test_a_country_has_one_colour_in_every_chart() -> None:
+    from bomtrace.report.charts import colour_of, country_colours
+
+    assert country_colours(["US", "CN"])["CN"] == country_colours(["CN", "US", "JP"])["CN"] == colour_of("CN")
+    assert colour_of("US") != colour_of("CN")
+    assert colour_of("ZW") == colour_of("ZW")  # a country without its own entry still always gets one colour
+
+
+def test_categories_are_shown_by_their_label() -> None:
+    result = reportdata.result()
+    result.category_labels = {"mcu": "Microcontroller (MCU)"}
+    assert "Microcontroller (MCU) (HS 854231)" in [g.label for g in views.by_category(result)]

@@ -6,11 +6,15 @@ with an ellipsis and keep their full text in a <title> tooltip.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from bomtrace import resources
 from bomtrace.countries import bare_name
 
 #: Colour-blind-safe colours (Okabe-Ito, then Tableau), one per leading country.
@@ -52,13 +56,29 @@ def segment_name(code: str | None) -> str:
     return bare_name(code) if code else "Unresolved"
 
 
+@lru_cache(maxsize=1)
+def _fixed_colours() -> dict[str, str]:
+    """data/country_colours.csv: the colour each of the commonest countries always gets."""
+    with resources.data_file("country_colours.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["colour"] for row in csv.DictReader(handle)}
+
+
+def colour_of(code: str) -> str:
+    """A country's colour, the same in every report and comparison: its own from the table, else one
+    of the palette chosen by the code itself (never by what else is on the chart)."""
+    fixed = _fixed_colours()
+    if code in fixed:
+        return fixed[code]
+    return PALETTE[int(hashlib.sha256(code.encode()).hexdigest(), 16) % len(PALETTE)]
+
+
 def country_colours(codes: Sequence[str | None]) -> dict[str | None, str]:
-    """A colour per country in the given order (leading first); the rest grey; possible lines pale;
-    None light grey."""
+    """Each country's fixed colour, in the given order (leading first, for legends); possible lines
+    pale; None (unresolved) light grey."""
     colours: dict[str | None, str] = {None: UNRESOLVED_COLOUR, POSSIBLE: POSSIBLE_COLOUR}
-    named = [c for c in codes if c and c != POSSIBLE]
-    for i, code in enumerate(named):
-        colours[code] = PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR
+    for code in codes:
+        if code and code != POSSIBLE:
+            colours[code] = colour_of(code)
     return colours
 
 

@@ -7,10 +7,22 @@ import tempfile
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The process's umask, read once at import (reading it means setting it, which threads must not race).
+_UMASK = _read_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` so a reader sees the old file or the new one, never half of one."""
+    """Write `data` to `path` so a reader sees the old file or the new one, never half of one; the
+    file is readable as the umask allows (a temporary file alone would be private, 0600)."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temp, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

@@ -76,9 +76,15 @@ def by_module(result: Result) -> list[GroupRow]:
 
 
 def by_category(result: Result) -> list[GroupRow]:
-    """Lines by category, with its HS-6 code."""
-    return group_rows(result, lambda r: f"{r.attribution.category} (HS {r.attribution.hs6})"
-                      if r.attribution.category and r.attribution.hs6 else r.attribution.category)
+    """Lines by category, by its label where the catalogs give one, with its HS-6 code."""
+    def label(r: LineResult) -> str | None:
+        category = r.attribution.category
+        if not category:
+            return None
+        name = result.category_labels.get(category, category)
+        return f"{name} (HS {r.attribution.hs6})" if r.attribution.hs6 else name
+
+    return group_rows(result, label)
 
 
 def by_tier(result: Result) -> list[GroupRow]:
