@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bomtrace.catalogs import Catalog, Family
+from bomtrace.catalogs import Catalog, Family, Manufacturer
 from bomtrace.config import DEFAULT, Thresholds
 from bomtrace.grammar import Rule, describe
-from bomtrace.models import Candidate, Confidence, Match, ParsedLine
+from bomtrace.models import Candidate, Confidence, MakerOption, Match, ParsedLine
 from bomtrace.names import name_evidence
 from bomtrace.normalize import fold_lookalikes, maker_key, split_maker_name
 from bomtrace.partindex import Part
@@ -353,13 +353,34 @@ def best_evidence(parsed: ParsedLine, catalog: Catalog, thresholds: Thresholds =
     return []
 
 
+#: Most makers offered to a reviewer from a line's own evidence.
+MOST_OPTIONS = 6
+
+
 def match_line(parsed: ParsedLine, reported: str, catalog: Catalog, thresholds: Thresholds = DEFAULT
                ) -> Match:
-    """Decide a line's maker and part from its evidence and the maker the source names."""
+    """Decide a line's maker and part from its evidence and the maker the source names; the match
+    lists the catalog makers its evidence names, for a reviewer."""
     named = resolve_maker(reported, catalog, thresholds) if reported.strip() else None
+    evidence = best_evidence(parsed, catalog, thresholds)
+    match = _decide(parsed, reported, named, evidence, catalog, thresholds)
+    ids = [*([named.maker] if named else []), *(m for e in evidence[:2] for m in e.makers)]
+    options = tuple(MakerOption(m.id, m.name, m.country) for i in dict.fromkeys(ids)
+                    if (m := _known(catalog, i)) is not None)[:MOST_OPTIONS]
+    return replace(match, maker_options=options)
+
+
+def _known(catalog: Catalog, maker_id: str) -> Manufacturer | None:
+    try:
+        return catalog.maker(maker_id)
+    except KeyError:
+        return None
+
+
+def _decide(parsed: ParsedLine, reported: str, named: MakerEvidence | None, evidence: list[Evidence],
+            catalog: Catalog, thresholds: Thresholds) -> Match:
     if named is None and parsed.makers_named:
         named = MakerEvidence(parsed.makers_named[0], "keyword", 95.0, parsed.makers_named[0])
-    evidence = best_evidence(parsed, catalog, thresholds)
     flags: list[str] = []
     if reported.strip() and named is None and maker_key(reported) not in NOT_A_MAKER:
         flags.append("unknown_maker")

@@ -135,6 +135,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class MakerOption:
+    """A maker the line's evidence names: what a reviewer is offered first when setting the maker."""
+
+    id: str
+    name: str
+    country: str
+
+
+@dataclass(frozen=True)
 class Match:
     """How a line was matched, explained: method, score 0-100, the entry hit and the runner-up."""
 
@@ -157,6 +166,9 @@ class Match:
     #: company is in no catalog, so `manufacturer` is `name:` + its name key)
     maker_name: str | None = None
     maker_country: str | None = None
+    #: the catalog makers the evidence names (the maker named, the part's makers, the runner-up's),
+    #: in that order: a reviewer's first choices
+    maker_options: tuple[MakerOption, ...] = ()
 
 
 @dataclass(frozen=True)

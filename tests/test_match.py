@@ -175,3 +175,12 @@ def test_fuzzy_allows_only_misread_like_edits(a: str, b: str, allowed: bool) -> 
 def test_resolve_maker(mini: Catalog, name: str, maker: str | None, how: str | None) -> None:
     found = resolve_maker(name, mini)
     assert (found.maker, found.how) == (maker, how) if found else maker is None
+
+
+def test_a_line_offers_the_makers_its_evidence_names(mini: Catalog) -> None:
+    parsed = parse_line(raw(part_number="LM358"), mini.keyword_maker)
+    options = match_line(parsed, "", mini).maker_options
+    assert len(options) >= 2 and {"texas-instruments", "onsemi"} <= {o.id for o in options}
+    named = match_line(parse_line(raw(part_number="IRF540N"), mini.keyword_maker), "NXP", mini).maker_options
+    assert [o.id for o in named][:2] == ["nxp", "international-rectifier"]
+    assert named[0].country == "NL"

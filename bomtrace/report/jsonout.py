@@ -45,6 +45,7 @@ def line_dict(r: LineResult) -> dict[str, Any]:
             "detail": m.detail,
             "source": m.source,
             "evidence": m.evidence,
+            "maker_options": [{"id": o.id, "name": o.name, "country": o.country} for o in m.maker_options],
         },
         "confidence": m.confidence,
         "flags": list(r.flags),
