@@ -40,10 +40,10 @@ def test_an_added_maker_is_offered_to_every_later_case(tmp_path: Path, mini: Cat
     (UnitMaker("", "CN", "x"), "name", "The maker's name is empty"),
     (UnitMaker("Shenzhen Biguang", "XX", "x"), "country", "'XX' is not a country code"),
     (UnitMaker("Shenzhen Biguang", "CN", " "), "source", "The source is empty"),
-    (UnitMaker("Texas Instruments Inc.", "US", "x"), "name", "'Texas Instruments Inc.' is already the name of "
-     "Texas Instruments (US, texas-instruments)"),
-    (UnitMaker("Shenzhen Biguang", "CN", "x", aliases=("TI",)), "aliases", "'TI' is already the name of Texas "
-     "Instruments (US, texas-instruments)"),
+    (UnitMaker("Texas Instruments Inc.", "US", "x"), "name", ("'Texas Instruments Inc.' is already the name of "
+     "Texas Instruments (US, texas-instruments)")),
+    (UnitMaker("Shenzhen Biguang", "CN", "x", aliases=("TI",)), "aliases", ("'TI' is already the name of Texas "
+     "Instruments (US, texas-instruments)")),
 ])
 def test_a_bad_maker_is_refused_naming_the_field(tmp_path: Path, mini: Catalog, maker: UnitMaker, field: str,
                                                   message: str) -> None:
