@@ -16,7 +16,7 @@ from dataclasses import replace
 from bomtrace.analysis import analyze_line, attributed
 from bomtrace.catalogs import Catalog
 from bomtrace.config import DEFAULT, Thresholds
-from bomtrace.match import resolve_maker
+from bomtrace.match import MakerEvidence, resolve_maker
 from bomtrace.models import Basis, Decision, Issue, LineResult, Match, RawLine
 from bomtrace.normalize import part_key
 from bomtrace.vocabulary import OVERRIDE, REVIEW_FLAG
@@ -139,12 +139,12 @@ def decide(r: LineResult, d: Decision, catalog: Catalog, basis: Basis = "brand",
                       flags=(flag,), matched_text=old.matched_text)
         return attributed(r.line, r.parsed, match, catalog, basis), None
     if d.decision == "set_maker":
-        found = resolve_maker(d.value, catalog, thresholds)
+        found = _maker_by_id(d.value, catalog) or resolve_maker(d.value, catalog, thresholds)
         if found is None:
             return None, (f"Unknown maker {d.value!r} for set_maker in {d.place}. Use a maker name or alias "
                           "from the catalog, or add the maker with --catalog.")
         maker = catalog.maker(found.maker)
-        read = "" if found.how == "name" else f" ({d.value!r} read as {maker.name})"
+        read = "" if found.how in ("name", "id") else f" ({d.value!r} read as {maker.name})"
         match = Match(OVERRIDE, 100.0, "confirmed", maker.id,
                       catalog_part=old.catalog_part if old.manufacturer == maker.id else None,
                       category=old.category, detail=f"maker set to {maker.name}{read} {_by(d)}; {_was(old)}",
@@ -152,6 +152,14 @@ def decide(r: LineResult, d: Decision, catalog: Catalog, basis: Basis = "brand",
                       evidence=found.evidence)
         return attributed(r.line, r.parsed, match, catalog, basis), None
     return _set_part(r, d, catalog, basis, thresholds)
+
+
+def _maker_by_id(value: str, catalog: Catalog) -> MakerEvidence | None:
+    """The maker a decision names by its catalog id (the web app stores ids, not typed names)."""
+    if value in catalog.manufacturers or value in catalog.registry:
+        maker = catalog.maker(value)
+        return MakerEvidence(maker.id, "id", 100.0, value, maker.evidence)
+    return None
 
 
 def _set_part(r: LineResult, d: Decision, catalog: Catalog, basis: Basis, thresholds: Thresholds

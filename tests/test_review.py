@@ -248,3 +248,15 @@ def test_the_report_lists_the_decisions_applied(teardown: Path, mini: Catalog, t
     assert "rejected by C. Checker in d.csv row 2 (&lt;b&gt;clone&lt;/b&gt;)" in applied
     review = html[html.index('id="review"'):html.index('id="charts"')]
     assert "teardown.xlsx<br>" in review and "Parts, row 6" not in review  # decided: no longer up for review
+
+
+def test_set_maker_by_catalog_id_as_the_web_app_stores_it(teardown: Path, mini: Catalog) -> None:
+    from bomtrace.models import Decision
+
+    decision = Decision("set_maker", id="teardown.xlsx:Parts:4", value="texas-instruments", reviewer="A. Analyst",
+                        place="web review #1")
+    line = next(r for r in run([teardown], Options(generated_at=STAMP), [decision], catalog=mini).lines
+                if r.id == "teardown.xlsx:Parts:4")
+    assert (line.attribution.company, line.match.method, line.match.confidence) == (
+        "Texas Instruments", "override", "confirmed")
+    assert line.match.detail.startswith("maker set to Texas Instruments by A. Analyst in web review #1")
