@@ -1,4 +1,5 @@
-"""`python -m bomtrace.build [CATALOGS]`: rebuild registry.csv and sources/registry-build.json."""
+"""`python -m bomtrace.build [CATALOGS]`: rebuild registry.csv and sources/registry-build.json, and the
+parts and families tables built from the open parts libraries (bomtrace.build.libraries)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bomtrace import resources
+from bomtrace.build.libraries import build_and_write_libraries
 from bomtrace.build.registries import build_registry, write_registry
 
 
@@ -21,6 +23,7 @@ def main(argv: list[str]) -> int:
     write_registry(build, catalogs / "registry.csv", sources / "registry-build.json")
     print(f"{catalogs / 'registry.csv'}: {build.report['rows']} makers "
           f"({', '.join(f'{n} {c}' for c, n in build.report['by_confidence'].items())})")
+    print(build_and_write_libraries(sources, catalogs))
     return 0
 
 

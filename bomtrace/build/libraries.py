@@ -15,7 +15,7 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,7 @@ def is_clone_designation(key: str, clones: Iterable[str]) -> bool:
 def natural_prefix(key: str) -> str | None:
     """A part key's series prefix: its leading letters and the two characters after them, the first a
     digit ('TPS54331' -> 'TPS54', 'ATMEGA328P' -> 'ATMEGA32'); None for keys led by a digit."""
-    found = re.match(r"[A-Z]+\d.", key)
+    found = re.match(r"[A-Z]+\d[A-Z0-9]", key)
     return found.group(0) if found and len(found.group(0)) >= MIN_KEY else None
 
 
@@ -438,6 +438,11 @@ def write_libraries(build: LibraryBuild, catalogs: Path, report: Path) -> None:
     report.write_text(json.dumps(build.report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-__all__ = ["Claim", "LibraryBuild", "Tables", "build_libraries", "domain_maker", "is_clone_designation",
-           "looks_like_part_number", "natural_prefix", "nests", "read_tables", "replace", "url_host",
-           "wildcard_stem", "write_libraries"]
+
+
+def build_and_write_libraries(sources: Path, catalogs: Path) -> str:
+    """Rebuild the library tables of a catalogs folder from its sources/; a one-line summary."""
+    build = build_libraries(sources, catalogs)
+    write_libraries(build, catalogs, sources / REPORT_FILE)
+    return (f"{catalogs / PARTS_FILE}: {len(build.parts)} parts; {catalogs / FAMILIES_FILE}: "
+            f"{len(build.families)} families")
