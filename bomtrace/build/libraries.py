@@ -56,6 +56,7 @@ class Claim:
     description: str
     source: str
     library: str
+    datasheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,12 @@ def natural_prefix(key: str) -> str | None:
     digit ('TPS54331' -> 'TPS54', 'ATMEGA328P' -> 'ATMEGA32'); None for keys led by a digit."""
     found = re.match(r"[A-Z]+\d[A-Z0-9]", key)
     return found.group(0) if found and len(found.group(0)) >= MIN_KEY else None
+
+
+def datasheet_names(url: str, prefix: str) -> bool:
+    """True when a datasheet URL spells the prefix (letters and digits compared, case folded):
+    'www.silabs.com/…/Si824x.pdf' names SI82, '…/NCD5702-D.PDF' does not."""
+    return prefix in re.sub(r"[^A-Z0-9]", "", url.upper())
 
 
 def nests(a: str, b: str) -> bool:
@@ -242,7 +249,7 @@ def _claim(row: LibraryRow, tables: Tables, catalog: Catalog, state: _State) -> 
     if not category:
         drop["no-category"] += 1
         return
-    claim = Claim(text, key, maker, category, row.description, row_source(row), row.library)
+    claim = Claim(text, key, maker, category, row.description, row_source(row), row.library, row.datasheet)
     if stem is not None:
         state.stems.append((row.name, claim))
         drop["wildcard-to-family-prefix"] += 1
@@ -250,8 +257,10 @@ def _claim(row: LibraryRow, tables: Tables, catalog: Catalog, state: _State) -> 
     state.claims.append(claim)
 
 
-def _part_conflict(claim: Claim, makers: set[str], catalog: Catalog, clones: tuple[str, ...]) -> str:
-    """Why a claim may not become a part row ('' when it may)."""
+def _part_conflict(claim: Claim, makers: set[str], catalog: Catalog, clones: tuple[str, ...],
+                   contested: bool = False) -> str:
+    """Why a claim may not become a part row ('' when it may). `contested`: makers of several groups
+    claim parts of its series prefix and its datasheet's URL does not spell that prefix."""
     family = catalog.family_for(claim.key, claim.part_number)
     generic = bool(family and family.generic)
     if claim.library == KICAD and generic:
@@ -268,19 +277,28 @@ def _part_conflict(claim: Claim, makers: set[str], catalog: Catalog, clones: tup
         return "already-curated"
     if (curated or len(makers) > 1) and not generic:
         return "claimed-by-another-maker"
+    if contested and not generic:
+        return "contested-prefix-datasheet-does-not-name-it"
     return ""
 
 
 def accept_parts(state: _State, catalog: Catalog, tables: Tables) -> tuple[list[Claim], list[Claim]]:
     """The claims that become part rows (one per key and maker), and every claim that attests a
-    library part of its maker (those plus the curated duplicates), for the family rule."""
+    library part of its maker (those plus the curated duplicates), for the family rule. A claim whose
+    series prefix makers of several groups claim must have a datasheet URL that spells the prefix
+    (a KiCad symbol that links another maker's datasheet: Si8244BB -> onsemi NCD5702-D.PDF)."""
     makers: dict[str, set[str]] = defaultdict(set)
+    groups: dict[str, set[str]] = defaultdict(set)
     for claim in state.claims:
         makers[claim.key].add(claim.maker)
+        if (prefix := natural_prefix(claim.key)) is not None:
+            groups[prefix].add(catalog.owner_of(claim.maker))
     kept: dict[tuple[str, str], Claim] = {}
     attested: list[Claim] = []
     for claim in sorted(state.claims, key=lambda c: (LIBRARIES.index(c.library), c.key, c.source)):
-        reason = _part_conflict(claim, makers[claim.key], catalog, tables.clones)
+        prefix = natural_prefix(claim.key)
+        contested = bool(prefix and len(groups[prefix]) > 1 and not datasheet_names(claim.datasheet, prefix))
+        reason = _part_conflict(claim, makers[claim.key], catalog, tables.clones, contested)
         if reason in ("", "already-curated"):
             attested.append(claim)
         if not reason and (claim.key, claim.maker) in kept:
