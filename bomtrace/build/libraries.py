@@ -31,7 +31,15 @@ from bomtrace.build.library_rules import (
     nests,
     wildcard_stem,
 )
-from bomtrace.build.library_sources import DIGIKEY, KICAD, LIBRARIES, TITLES, LibraryRow, read_library
+from bomtrace.build.library_sources import (
+    DIGIKEY,
+    EXTRACTS,
+    KICAD,
+    LIBRARIES,
+    TITLES,
+    LibraryRow,
+    read_library,
+)
 from bomtrace.catalogs import TABLES, Catalog, Family, build_catalog
 from bomtrace.match import same_group
 from bomtrace.normalize import part_key
@@ -377,7 +385,11 @@ def write_libraries(build: LibraryBuild, catalogs: Path, report: Path) -> None:
 
 
 def build_and_write_libraries(sources: Path, catalogs: Path) -> str:
-    """Rebuild the library tables of a catalogs folder from its sources/; a one-line summary."""
+    """Rebuild the library tables of a catalogs folder from its sources/; a one-line summary (a folder
+    without the library extracts is left as it is)."""
+    missing = [str(sources / EXTRACTS[lib]) for lib in LIBRARIES if not (sources / EXTRACTS[lib]).is_file()]
+    if missing:
+        return f"library tables not rebuilt: no {', '.join(missing)}"
     build = build_libraries(sources, catalogs)
     write_libraries(build, catalogs, sources / REPORT_FILE)
     return (f"{catalogs / PARTS_FILE}: {len(build.parts)} parts; {catalogs / FAMILIES_FILE}: "
