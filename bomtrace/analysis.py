@@ -76,7 +76,7 @@ def attributed(line: RawLine, parsed: ParsedLine, match: Match, catalog: Catalog
         from bomtrace.sanctions.lists import current
 
         lists = current().index
-    hits = screened(line, attribution, ownership, parties, lists)
+    hits = screened(line, attribution, ownership, parties, lists, catalog)
     return LineResult(line, parsed, match, attribution, tuple(flags), parties, made_in, ownership, hits)
 
 
@@ -86,22 +86,32 @@ def _names_a_maker(catalog: Catalog, text: str) -> bool:
 
 
 def screened(line: RawLine, attribution: Attribution, ownership: OwnerAtDate | None, parties: tuple[Party, ...],
-             lists: ScreeningIndex) -> tuple[ScreeningHit, ...]:
+             lists: ScreeningIndex, catalog: Catalog) -> tuple[ScreeningHit, ...]:
     """The line's named parties against the lists: the maker as the input names it (and any owner it
-    names in brackets), the maker as the catalog names it, its owner today and at the part's date,
-    then suppliers, importers and involved companies; each with the country known for it."""
+    names in brackets), the maker as the catalog names it (with the catalog's other names for it), its
+    owner today and at the part's date (likewise), then suppliers, importers and involved companies;
+    each with the country known for it."""
     reported = split_maker_name(split_supply_chain(line.get("manufacturer")).maker)
     maker_country = attribution.brand_country or parse_country(line.get("country"))
     named = [NamedParty("maker", name, maker_country) for name in (reported.primary, *reported.bracketed) if name]
     if attribution.company:
-        named.append(NamedParty("maker", attribution.company, attribution.brand_country))
+        named += _with_aliases("maker", attribution.company_id, attribution.company, attribution.brand_country,
+                               catalog)
     if ownership is not None:
-        named += [NamedParty("owner", ownership.today, ownership.today_country),
-                  NamedParty("owner", ownership.owner, ownership.country)]
+        named += _with_aliases("owner", ownership.today_id, ownership.today, ownership.today_country, catalog)
+        named += _with_aliases("owner", ownership.owner_id, ownership.owner, ownership.country, catalog)
     elif attribution.owner:
         named.append(NamedParty("owner", attribution.owner, attribution.country))
     named += [NamedParty(p.role, p.name, p.country) for p in parties]
     return screen_parties(lists, unique_parties(named))
+
+
+def _with_aliases(role: str, maker_id: str | None, name: str, country: str | None, catalog: Catalog
+                  ) -> list[NamedParty]:
+    """A catalog company under its name, then under each other name the catalog gives it."""
+    maker = catalog.manufacturers.get(maker_id or "")
+    aliases = maker.aliases if maker else ()
+    return [NamedParty(role, name, country)] + [NamedParty(role, a, country, name) for a in aliases]
 
 
 def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "brand",

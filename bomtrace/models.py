@@ -233,6 +233,9 @@ class ScreeningHit:
     published: str
     #: the designation date where the list gives one
     designated: str = ""
+    #: the company as the line names it, when the name that matched is another name the catalog
+    #: gives it (an alias, a former name)
+    named_as: str = ""
 
     @property
     def detail(self) -> str:
@@ -240,7 +243,8 @@ class ScreeningHit:
         entry = f"{self.list} {self.entry}"
         named = f" ({self.name_kind} of {self.entry_name!r})" if self.entry_name and self.name_kind != "name" \
             else (f" ({self.name_kind})" if self.name_kind != "name" else "")
-        parts = [f"name matches list entry {entry}: {self.party!r} against {self.matched_name!r}{named}"]
+        ours = f" (a name the catalog gives {self.named_as!r})" if self.named_as else ""
+        parts = [f"name matches list entry {entry}: {self.party!r}{ours} against {self.matched_name!r}{named}"]
         if self.programs:
             parts.append(f"programme {', '.join(self.programs)}")
         parts.append(f"listed address country {', '.join(self.countries)}" if self.countries

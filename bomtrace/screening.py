@@ -29,6 +29,8 @@ class NamedParty:
     role: str
     name: str
     country: str | None
+    #: the company as the line names it, when `name` is another name the catalog gives it
+    named_as: str = ""
 
 
 @dataclass
@@ -68,7 +70,7 @@ class ScreeningIndex:
             hits.setdefault((entry.list, entry.entry), ScreeningHit(
                 party.role, party.name, party.country, entry.list, entry.entry, entry.name, name, kind,
                 entry.programs, entry.countries, file_date(source) or entry.published, entry.published,
-                entry.designated))
+                entry.designated, party.named_as))
         return list(hits.values())
 
 
@@ -86,5 +88,10 @@ def unique_parties(parties: Iterable[NamedParty]) -> list[NamedParty]:
 
 
 def screen_parties(index: ScreeningIndex, parties: Iterable[NamedParty]) -> tuple[ScreeningHit, ...]:
-    """Every hit of every party, in the parties' order."""
-    return tuple(hit for party in parties for hit in index.screen(party))
+    """Every list entry some party's name matches, once (the first party to match it), in the
+    parties' order."""
+    hits: dict[tuple[str, str], ScreeningHit] = {}
+    for party in parties:
+        for hit in index.screen(party):
+            hits.setdefault((hit.list, hit.entry), hit)
+    return tuple(hits.values())

@@ -45,24 +45,25 @@ def lists_of(paths: Sequence[Path]) -> Lists:
     return Lists(infos, ScreeningIndex.of(entries))
 
 
-_remembered: dict[str, Lists] = {}
+_remembered: dict[tuple[tuple[str, int, int], ...], Lists] = {}
 
 
 def current() -> Lists:
-    """The lists in use now (bomtrace.sanctions.tables.in_use), from memory or the index cache when
-    their files are unchanged."""
+    """The lists in use now (bomtrace.sanctions.tables.in_use): from memory while their files are
+    unchanged (path, size, modification time), else from the index cache keyed by their bytes."""
     paths = tables.in_use()
-    key = _key(paths)
-    if key in _remembered:
-        return _remembered[key]
+    signature = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    if signature in _remembered:
+        return _remembered[signature]
     from bomtrace import catalog_cache
 
+    key = _key(paths)
     cached = catalog_cache.load(key)
     lists = cached if isinstance(cached, Lists) else lists_of(paths)
     if not isinstance(cached, Lists):
         catalog_cache.save(key, lists)
     _remembered.clear()
-    _remembered[key] = lists
+    _remembered[signature] = lists
     return lists
 
 
