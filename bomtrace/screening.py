@@ -2,8 +2,9 @@
 
 The rule, and nothing fuzzier: a party's name and a list entry's name, alias or former name are equal
 after the catalog's normaliser (`maker_key`: transliterated, lower case, legal forms and punctuation
-gone, so 'ООО X' and 'АО X' are equal); and where both sides give a country, the party's is one of
-the entry's listed address countries. A key shorter than four characters decides nothing (an acronym
+gone, so 'ООО X' and 'АО X' are equal) and the English legal forms it leaves at either end ('JSC X',
+'Limited Liability Company X', data/screening_legal_forms.txt); and where both sides give a country,
+the party's is one of the entry's listed address countries. A key shorter than four characters decides nothing (an acronym
 matches too many companies). A hit says that a name matches a list entry, never that the party is
 the listed entity: its detail shows both full names, legal forms included, for a reader to weigh.
 """
@@ -13,13 +14,41 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from bomtrace import resources
 from bomtrace.models import ScreeningHit
 from bomtrace.normalize import maker_key
 from bomtrace.sanctions.tables import ListEntry, file_date
 
 #: The shortest normalised name that is screened, on either side.
 MIN_KEY = 4
+
+
+@lru_cache(maxsize=1)
+def _legal_forms() -> tuple[tuple[str, ...], ...]:
+    """The legal forms of data/screening_legal_forms.txt as word tuples, longest first."""
+    text = resources.data_file("screening_legal_forms.txt").read_text(encoding="utf-8")
+    forms = {tuple(line.split()) for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+@lru_cache(maxsize=65536)
+def screening_key(name: str) -> str:
+    """A name as screening compares it: the catalog's normaliser (maker_key), then the legal forms it
+    leaves at the start or end in English or transliterated ('JSC', 'Limited Liability Company')
+    removed, as long as a name remains."""
+    words = maker_key(name).split()
+    changed = True
+    while changed:
+        changed = False
+        for form in _legal_forms():
+            size = len(form)
+            if len(words) > size and tuple(words[:size]) == form:
+                words, changed = words[size:], True
+            elif len(words) > size and tuple(words[-size:]) == form:
+                words, changed = words[:-size], True
+    return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -49,7 +78,7 @@ class ScreeningIndex:
             names = [(entry.name, "name")] + [(a, "alias") for a in entry.aliases] + \
                     [(f, "former name") for f in entry.former_names]
             for name, kind in names:
-                key = maker_key(name) if name else ""
+                key = screening_key(name) if name else ""
                 if len(key) >= MIN_KEY and (i, name, kind) not in found[key]:
                     found[key].append((i, name, kind))
         index.by_key = dict(found)
@@ -58,7 +87,7 @@ class ScreeningIndex:
     def screen(self, party: NamedParty) -> list[ScreeningHit]:
         """The list entries whose name equals the party's after normalisation and whose countries,
         where both sides give one, agree; one hit per entry (its first matching name)."""
-        key = maker_key(party.name)
+        key = screening_key(party.name)
         if len(key) < MIN_KEY:
             return []
         hits: dict[tuple[str, str], ScreeningHit] = {}
@@ -80,7 +109,7 @@ def unique_parties(parties: Iterable[NamedParty]) -> list[NamedParty]:
     seen: set[str] = set()
     unique = []
     for party in parties:
-        key = maker_key(party.name) if party.name else ""
+        key = screening_key(party.name) if party.name else ""
         if key and key not in seen:
             seen.add(key)
             unique.append(party)
