@@ -78,11 +78,19 @@ def _read_one(path: Path, download: Download) -> None:
     if head == b"<":
         download.xml_entries.extend(read_sdn_xml(path, raw))
         return
+    if b"\x00" in raw[:4096] or raw.startswith(b"PK\x03\x04"):
+        raise SanctionsListError(f"{path}: not a sanctions list bomtrace reads (a binary file, such as a "
+                                 "spreadsheet or an archive)", f"Expected {EXPECTED}.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    rows = [row for row in csv.reader(io.StringIO(text.replace("\x1a", ""))) if any(c.strip() for c in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text.replace("\x1a", ""), newline=""))
+                if any(c.strip() for c in row)]
+    except csv.Error as error:
+        raise SanctionsListError(f"{path}: not a sanctions list bomtrace reads (not CSV: {error})",
+                                 f"Expected {EXPECTED}.") from None
     if not rows or len(rows[0]) not in OFAC_CSV_COLUMNS:
         found = f"a first row of {len(rows[0])} columns" if rows else "no rows"
         raise SanctionsListError(f"{path}: not a sanctions list bomtrace reads ({found})", f"Expected {EXPECTED}.")
@@ -141,8 +149,9 @@ def _text(element: Any, name: str) -> str:
 
 
 def read_sdn_xml(path: Path, raw: bytes) -> list[ListEntry]:
-    """The entity entries of OFAC's sdn.xml: name, a.k.a./f.k.a./n.k.a. names (OFAC's weak a.k.a.s
-    left out), programmes and address countries, dated by its Publish_Date."""
+    """The entity entries of OFAC's sdn.xml: name, a.k.a./n.k.a. names as aliases and f.k.a. names as
+    former names (weak and strong alike, as the CSV files give them), programmes and address countries,
+    dated by its Publish_Date."""
     from defusedxml import ElementTree  # type: ignore[import-untyped]
 
     try:
@@ -169,8 +178,6 @@ def read_sdn_xml(path: Path, raw: bytes) -> list[ListEntry]:
         aliases: list[str] = []
         former: list[str] = []
         for aka in _children(item, "aka"):
-            if _text(aka, "category").lower() == "weak":
-                continue
             alias = " ".join(p for p in (_text(aka, "firstName"), _text(aka, "lastName")) if p)
             (former if _text(aka, "type").lower() == "f.k.a." else aliases).append(alias)
         countries = {country_code(_text(a, "country"), country_overrides()) for a in _children(item, "address")}
