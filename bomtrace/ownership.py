@@ -8,7 +8,8 @@ on its own (and name whoever owned it before the first such event); `renamed_to`
 On or after its last event a maker's direct owner is today's `parent`. The ultimate owner follows
 direct owners upward, each at the same date. A date code is read as a week (bomtrace.datecodes); a
 code whose YYWW and WWYY readings, or a week that straddles an event, give different owners decides
-nothing: today's owner is kept and the line is flagged.
+nothing: today's owner is kept and the line is flagged. A reading after the catalog's as-of date is
+not considered (no part can be made after the day its catalog speaks of, and no event is known then).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 from bomtrace.catalogs import OWNING_EVENTS, Catalog, OwnershipEvent
 from bomtrace.datecodes import DateReading, day_text, readings
 from bomtrace.models import OwnerAtDate
+from bomtrace.normalize import maker_key
 
 #: Events after which the maker has no owner of its own; before the first of them, `other` owned it.
 FREEING_EVENTS = frozenset({"spun_off_from", "became_independent"})
@@ -37,26 +39,35 @@ def direct_owner_on(catalog: Catalog, maker_id: str, day: dt.date) -> str:
     events = catalog.ownership.get(maker_id, [])
     if not events or day >= _date(events[-1]):
         return maker.parent
-    owner = _before_first(events)
+    owner = _before_first(catalog, events)
     for event in events:
         if _date(event) > day:
             break
         if event.event in OWNING_EVENTS:
-            owner = event.other
+            owner = resolve(catalog, event.other)
         elif event.event in FREEING_EVENTS:
             owner = ""
     return owner
 
 
-def _before_first(events: list[OwnershipEvent]) -> str:
+def _before_first(catalog: Catalog, events: list[OwnershipEvent]) -> str:
     """Who owned the maker before its first event: the company it was spun off from (or became
     independent of) when that is the first owning or freeing event, else no one."""
     for event in events:
         if event.event in FREEING_EVENTS:
-            return event.other
+            return resolve(catalog, event.other)
         if event.event in OWNING_EVENTS:
             return ""
     return ""
+
+
+def resolve(catalog: Catalog, other: str) -> str:
+    """An event's other company as a catalog id: the id itself, or the curated or registry maker the
+    name names exactly ('Motorola'); the name as given when no catalog names it."""
+    if other in catalog.manufacturers or other in catalog.registry:
+        return other
+    key = maker_key(other)
+    return catalog.makers.curated.get(key) or catalog.makers.registry.get(key) or other
 
 
 def _date(event: OwnershipEvent) -> dt.date:
@@ -83,8 +94,9 @@ def chain_events(catalog: Catalog, maker_id: str, after: dt.date) -> list[str]:
     while current in catalog.manufacturers:
         for event in catalog.ownership.get(current, []):
             if _date(event) > after and event.event != "renamed_to":
+                other = _name(catalog, resolve(catalog, event.other))
                 found.append((event.date, (f"{event.date}: {_name(catalog, current)} "
-                                          f"{_VERBS.get(event.event, event.event)} {_name(catalog, event.other)}")))
+                                          f"{_VERBS.get(event.event, event.event)} {other}")))
         parent = direct_owner_on(catalog, current, after)
         if not parent or parent in seen:
             break
@@ -110,29 +122,29 @@ def owner_at_date_code(catalog: Catalog, maker_id: str, date_code: str | None) -
     base = OwnerAtDate(today, _name(catalog, today), _country(catalog, today), today, _name(catalog, today),
                        _country(catalog, today))
     as_of = f"the catalog's as-of date ({catalog.as_of})" if catalog.as_of else "the catalog's as-of date"
-    weeks = readings(date_code, maker_id)
+    weeks = [w for w in readings(date_code, maker_id) if not catalog.as_of or w.start.isoformat() <= catalog.as_of]
     if not weeks:
-        why = f"date code {date_code!r} is not read as a week" if date_code else "no date code"
+        why = f"date code {date_code!r} is not read as a week up to then" if date_code else "no date code"
         return _with(base, detail=f"owner at {as_of}: {base.today} ({why})")
     owners = {owner_on(catalog, maker_id, day) for w in weeks for day in (w.start, w.end)}
     if len(owners) > 1:
         named = " or ".join(sorted(_name(catalog, o) for o in owners))
         return _with(base, made=_week(weeks[0]), ambiguous=True,
                      detail=f"date code {weeks[0].code} reads as {' or as '.join(_week(w) for w in weeks)}, "
-                            f"when {named} owned it: owner at {as_of} kept, {base.today}")
+                            f"under different owners ({named}): owner at {as_of} kept, {base.today}")
     then = owners.pop()
     made = _week(weeks[0])
     if then == today:
-        return _with(base, made=made, detail=f"owner at the part's date ({made}): {base.today}, as today")
+        return _with(base, made=made, detail=f"owner at the part's date, {made}: {base.today}, as today")
     events = tuple(chain_events(catalog, maker_id, weeks[0].end))
     since = f"; since then {'; '.join(events)}" if events else ""
     return OwnerAtDate(then, _name(catalog, then), _country(catalog, then), today, base.today, base.today_country,
                        made, True, False, events,
-                       f"owner at the part's date ({made}): {_name(catalog, then)}; today {base.today}{since}")
+                       f"owner at the part's date, {made}: {_name(catalog, then)}; today {base.today}{since}")
 
 
 def _week(reading: DateReading) -> str:
-    return f"week {reading.week} of {reading.year} ({reading.order}, {day_text(reading.start)})"
+    return f"week {reading.week} of {reading.year} ({reading.order}, from {day_text(reading.start)})"
 
 
 def _with(base: OwnerAtDate, *, made: str = "", ambiguous: bool = False, detail: str) -> OwnerAtDate:
