@@ -1,4 +1,5 @@
-"""`python -m bomtrace.build [CATALOGS]`: rebuild registry.csv and sources/registry-build.json."""
+"""`python -m bomtrace.build [CATALOGS]`: rebuild registry.csv, sources/registry-build.json and the
+sanctions tables (sanctions/*.csv)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from bomtrace import resources
 from bomtrace.build.registries import build_registry, write_registry
+from bomtrace.build.sanctions import build_sanctions
 
 
 def main(argv: list[str]) -> int:
@@ -21,6 +23,8 @@ def main(argv: list[str]) -> int:
     write_registry(build, catalogs / "registry.csv", sources / "registry-build.json")
     print(f"{catalogs / 'registry.csv'}: {build.report['rows']} makers "
           f"({', '.join(f'{n} {c}' for c, n in build.report['by_confidence'].items())})")
+    for table in build_sanctions(sources, catalogs):
+        print(table)
     return 0
 
 
