@@ -8,6 +8,10 @@ blind:    marking text only, over rows with a marking and a named maker; coverag
           at confirmed or probable; precision = share of those whose company or owner is the maker
           the source names (or the owner it gives in brackets), legal forms, case and punctuation
           ignored.
+task force (reported mode, every row): lines whose marking prints a country of assembly; lines whose
+          maker had another owner when the part was made than today (and those whose date code reads
+          on both sides of an ownership event); named parties (distinct, by role) whose names match a
+          sanctions-list entry. Counts only: no row of the devset is printed in this part.
 """
 
 from __future__ import annotations
@@ -74,6 +78,29 @@ def same_maker_by_alias(ours: list[str | None], reported: str, catalog) -> bool:
     return bool((ids & ours_ids) - {None})
 
 
+def task_force_figures(rows: list[dict[str, str]], catalog) -> None:
+    """The three task-force figures over every row (marking and maker as reported): counts only."""
+    from collections import Counter as _Counter
+
+    from bomtrace.sanctions.lists import current
+
+    lists = current().index
+    results = [analyze_line(line(row, with_maker=True), catalog, lists=lists) for row in rows]
+    made_in = _Counter(r.made_in.country for r in results if r.made_in)
+    conflicts = sum(1 for r in results if "made_in_conflict" in r.flags)
+    changed = sum(1 for r in results if r.ownership and r.ownership.changed)
+    ambiguous = sum(1 for r in results if r.ownership and r.ownership.ambiguous)
+    dated = sum(1 for r in results if r.ownership and r.ownership.made)
+    parties = {(h.role, h.party, h.list, h.entry) for r in results for h in r.screening}
+    hit_lines = sum(1 for r in results if r.screening)
+    print(f"task force: {len(results)} rows; made in printed on {sum(made_in.values())} "
+          f"({dict(made_in.most_common())}), {conflicts} with two countries; owner at date differs from "
+          f"today's on {changed} of {dated} dated lines ({ambiguous} ambiguous, today's owner kept); "
+          f"{len({(role, party) for role, party, _, _ in parties})} named parties (distinct names) with a list "
+          f"hit, matching {len({(lst, entry) for _, _, lst, entry in parties})} list entries, on {hit_lines} "
+          f"lines; by role {dict(_Counter(role for role, _, _, _ in parties))}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
@@ -110,6 +137,7 @@ def main() -> int:
     if seed:
         print(f"seed sample {SEED_SAMPLE}: " + aggregate.breakdown(
             [analyze_line(line(r, with_maker=True), catalog) for r in seed]).summary.headline)
+    task_force_figures(rows, catalog)
 
     blind = [r for r in rows if r["marking_as_reported"].strip()
              and r["manufacturer_as_reported"].strip() not in ("", "Not identified")]

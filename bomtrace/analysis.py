@@ -5,25 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bomtrace.attribute import attribute, country_conflict
+from bomtrace import ownership as owners
+from bomtrace.attribute import attribute, country_conflict, ownership_of, parse_country
 from bomtrace.catalogs import Catalog
 from bomtrace.config import DEFAULT, Thresholds
+from bomtrace.made_in import CONFLICT_FLAG, read_made_in
 from bomtrace.match import match_line
-from bomtrace.models import Basis, Issue, LineResult, Match, ParsedLine, Party, RawLine, quantity_of
-from bomtrace.normalize import parse_line
+from bomtrace.models import (
+    Attribution,
+    Basis,
+    Issue,
+    LineResult,
+    Match,
+    OwnerAtDate,
+    ParsedLine,
+    Party,
+    RawLine,
+    ScreeningHit,
+    quantity_of,
+)
+from bomtrace.normalize import maker_key, parse_line, split_maker_name
+from bomtrace.screening import NamedParty, ScreeningIndex, screen_parties, unique_parties
 from bomtrace.supply_chain import split_parties, split_supply_chain
 
 Progress = Callable[[int, int], None]
 
 
-def analyze_line(line: RawLine, catalog: Catalog, basis: Basis = "brand", thresholds: Thresholds = DEFAULT
-                 ) -> LineResult:
+def analyze_line(line: RawLine, catalog: Catalog, basis: Basis = "brand", thresholds: Thresholds = DEFAULT,
+                 lists: ScreeningIndex | None = None) -> LineResult:
     """One line through normalize, match and attribute; suppliers and importers named in the maker
-    cell are split off before the maker is resolved."""
+    cell are split off before the maker is resolved; named parties screened against `lists` (the
+    sanctions lists in use when None)."""
     parsed = parse_line(line, catalog.keyword_maker)
     chain = split_supply_chain(line.get("manufacturer"))
     match = match_line(parsed, chain.maker, catalog, thresholds)
-    return attributed(line, parsed, match, catalog, basis, named_parties(line, catalog))
+    return attributed(line, parsed, match, catalog, basis, named_parties(line, catalog), lists)
 
 
 def named_parties(line: RawLine, catalog: Catalog) -> tuple[Party, ...]:
@@ -37,25 +53,79 @@ def named_parties(line: RawLine, catalog: Catalog) -> tuple[Party, ...]:
 
 
 def attributed(line: RawLine, parsed: ParsedLine, match: Match, catalog: Catalog, basis: Basis,
-               parties: tuple[Party, ...] | None = None) -> LineResult:
-    """A line with its match attributed on `basis`; flagged `country_conflict` when the input's own
-    country names another country."""
-    attribution = attribute(match, catalog, basis)
+               parties: tuple[Party, ...] | None = None, lists: ScreeningIndex | None = None) -> LineResult:
+    """A line with its match attributed on `basis` (the owner at the part's date code where it has
+    one), the country of assembly its marking prints, and its named parties screened. Flagged
+    `country_conflict` when the input's own country names another country, `owner_date_ambiguous`
+    when the date code's readings give two owners, `made_in_conflict` when the marking prints two
+    countries."""
+    ownership = ownership_of(match, catalog, parsed.date_code)
+    attribution = attribute(match, catalog, basis, ownership)
     flags = list(match.flags)
     if country_conflict(line.get("country"), attribution.country):
         flags.append("country_conflict")
+    if ownership is not None and ownership.ambiguous:
+        flags.append(owners.AMBIGUOUS_FLAG)
+    made_in, two_countries = read_made_in(line.get("marking"), attribution.company_id,
+                                          lambda text: _names_a_maker(catalog, text))
+    if two_countries:
+        flags.append(CONFLICT_FLAG)
     if parties is None:
         parties = named_parties(line, catalog)
-    return LineResult(line, parsed, match, attribution, tuple(flags), parties)
+    if lists is None:
+        from bomtrace.sanctions.lists import current
+
+        lists = current().index
+    hits = screened(line, attribution, ownership, parties, lists, catalog)
+    return LineResult(line, parsed, match, attribution, tuple(flags), parties, made_in, ownership, hits)
+
+
+def _names_a_maker(catalog: Catalog, text: str) -> bool:
+    key = maker_key(text)
+    return key in catalog.makers.curated or key in catalog.makers.registry
+
+
+def screened(line: RawLine, attribution: Attribution, ownership: OwnerAtDate | None, parties: tuple[Party, ...],
+             lists: ScreeningIndex, catalog: Catalog) -> tuple[ScreeningHit, ...]:
+    """The line's named parties against the lists: the maker as the input names it (and any owner it
+    names in brackets), the maker as the catalog names it (with the catalog's other names for it), its
+    owner today and at the part's date (likewise), then suppliers, importers and involved companies;
+    each with the country known for it."""
+    reported = split_maker_name(split_supply_chain(line.get("manufacturer")).maker)
+    maker_country = attribution.brand_country or parse_country(line.get("country"))
+    named = [NamedParty("maker", name, maker_country) for name in (reported.primary, *reported.bracketed) if name]
+    if attribution.company:
+        named += _with_aliases("maker", attribution.company_id, attribution.company, attribution.brand_country,
+                               catalog)
+    if ownership is not None:
+        named += _with_aliases("owner", ownership.today_id, ownership.today, ownership.today_country, catalog)
+        named += _with_aliases("owner", ownership.owner_id, ownership.owner, ownership.country, catalog)
+    elif attribution.owner:
+        named.append(NamedParty("owner", attribution.owner, attribution.country))
+    named += [NamedParty(p.role, p.name, p.country) for p in parties]
+    return screen_parties(lists, unique_parties(named))
+
+
+def _with_aliases(role: str, maker_id: str | None, name: str, country: str | None, catalog: Catalog
+                  ) -> list[NamedParty]:
+    """A catalog company under its name, then under each other name the catalog gives it."""
+    maker = catalog.manufacturers.get(maker_id or "")
+    aliases = maker.aliases if maker else ()
+    return [NamedParty(role, name, country)] + [NamedParty(role, a, country, name) for a in aliases]
 
 
 def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "brand",
-                  thresholds: Thresholds = DEFAULT, progress: Progress | None = None) -> list[LineResult]:
+                  thresholds: Thresholds = DEFAULT, progress: Progress | None = None,
+                  lists: ScreeningIndex | None = None) -> list[LineResult]:
     """Every line analysed, in input order; `progress(done, total)` after each."""
     lines = list(lines)
+    if lists is None:
+        from bomtrace.sanctions.lists import current
+
+        lists = current().index
     results = []
     for done, line in enumerate(lines, start=1):
-        results.append(analyze_line(line, catalog, basis, thresholds))
+        results.append(analyze_line(line, catalog, basis, thresholds, lists))
         if progress:
             progress(done, len(lines))
     return results

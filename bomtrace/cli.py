@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="Inspect, validate and import catalogs.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
+sanctions_app = typer.Typer(help="The sanctions lists named parties are screened against.", no_args_is_help=True)
+app.add_typer(sanctions_app, name="sanctions")
 
 state = {"verbose": False}
 
@@ -368,6 +370,42 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
             raise typer.BadParameter(f"{item!r} is not A=B", param_hint=option)
         pairs[pair[0]] = pair[1]
     return pairs
+
+
+@sanctions_app.command("update")
+def sanctions_update(
+    files: Annotated[list[Path], typer.Argument(help="An official download: OFAC's sdn.xml, or its sdn.csv with "
+                                                "add.csv and alt.csv.", show_default=False)],
+    published: Annotated[str | None, typer.Option("--published", help="The list's publication date, YYYY-MM-DD "
+                                                  "(OFAC's CSV files carry none; default: the files' date).")
+                         ] = None,
+) -> None:
+    """Load a newer sanctions list into your data folder; it then replaces the shipped one.
+
+    Example: bomtrace sanctions update sdn.csv add.csv alt.csv --published 2026-11-30
+    """
+    from bomtrace.sanctions.lists import update
+
+    try:
+        path, described = update(files, published)
+    except BomtraceError as error:
+        fail(error)
+    typer.echo(f"{described.list}: {described.entries} entities of {described.published} written to {path}")
+
+
+@sanctions_app.command("show")
+def sanctions_show() -> None:
+    """The lists named parties are screened against: entries, dates and the file each field came from."""
+    from bomtrace.sanctions.lists import current
+
+    try:
+        lists = current()
+    except BomtraceError as error:
+        fail(error)
+    for s in lists.infos:
+        typer.echo(f"{s.list}: {s.entries} entities, {s.origin}")
+        for name, date, fields in s.files:
+            typer.echo(f"  {fields}: {name} of {date}")
 
 
 def _shipped_catalogs() -> Path:

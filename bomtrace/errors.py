@@ -6,6 +6,7 @@
      │    ├── InputTooLarge       over the size limits (or a zip bomb)
      │    └── NoPartColumn        no sheet with a part/marking/manufacturer column
      ├── CatalogError        a catalog that does not validate
+     ├── SanctionsListError  a sanctions-list file in an unknown format or with a missing column
      └── OverridesError      a review-decisions file that cannot be applied
 """
 
@@ -61,6 +62,10 @@ class CatalogError(BomtraceError):
     def __init__(self, what: str, problems: list[str] | None = None, fix: str = "") -> None:
         self.problems = problems or []
         super().__init__(what, fix)
+
+
+class SanctionsListError(BomtraceError):
+    """A sanctions-list file bomtrace cannot read; the list in use stays as it was."""
 
 
 class OverridesError(BomtraceError):

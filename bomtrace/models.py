@@ -182,6 +182,8 @@ class Attribution:
     category: str | None
     hs6: str | None
     chpl_tier: str | None
+    #: the headquarters country of the company named on the part, whatever the basis
+    brand_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,93 @@ class Party:
 
 
 @dataclass(frozen=True)
+class MadeIn:
+    """The country of assembly a marking prints (ISO-2) and the mark that decided it ('MALAYSIA',
+    'MADE IN KOREA'): evidence printed on the part, not an attribution basis."""
+
+    country: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class OwnerAtDate:
+    """Who owned the maker when the part was made (at its date code's week), and today (at the
+    catalog's as-of date); `ambiguous` when the code's readings fall on both sides of an event."""
+
+    owner_id: str | None
+    owner: str
+    country: str | None
+    today_id: str | None
+    today: str
+    today_country: str | None
+    #: the date code's week the owner was taken at ('week 16 of 2021'), '' when there is none
+    made: str = ""
+    #: an owner other than today's owned the maker when the part was made
+    changed: bool = False
+    ambiguous: bool = False
+    #: the ownership events between the part's week and today, as 'YYYY-MM-DD: X acquired by Y'
+    events: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ScreeningHit:
+    """A named party whose normalised name equals a name of a sanctions-list entry (and whose country,
+    where both sides give one, is one the entry lists): a name match, not a finding of identity."""
+
+    role: str  # "maker" | "owner" | "supplier" | "importer" | "involved"
+    party: str
+    party_country: str | None
+    list: str
+    entry: str
+    #: the entry's primary name ('' when the list extract gives none) and the name that matched
+    entry_name: str
+    matched_name: str
+    #: "name", "alias" or "former name"
+    name_kind: str
+    programs: tuple[str, ...]
+    countries: tuple[str, ...]
+    #: the publication date of the file the matched name came from, and of the list's primary records
+    name_date: str
+    published: str
+    #: the designation date where the list gives one
+    designated: str = ""
+    #: the company as the line names it, when the name that matched is another name the catalog
+    #: gives it (an alias, a former name)
+    named_as: str = ""
+
+    @property
+    def detail(self) -> str:
+        """One line a reader can weigh: both full names, list, entry, programme, countries, dates."""
+        entry = f"{self.list} {self.entry}"
+        named = f" ({self.name_kind} of {self.entry_name!r})" if self.entry_name and self.name_kind != "name" \
+            else (f" ({self.name_kind})" if self.name_kind != "name" else "")
+        ours = f" (a name the catalog gives {self.named_as!r})" if self.named_as else ""
+        parts = [f"name matches list entry {entry}: {self.party!r}{ours} against {self.matched_name!r}{named}"]
+        if self.programs:
+            parts.append(f"programme {', '.join(self.programs)}")
+        parts.append(f"listed address country {', '.join(self.countries)}" if self.countries
+                     else "no listed address country")
+        if self.designated:
+            parts.append(f"designated {self.designated}")
+        dates = self.published if self.name_date == self.published else f"{self.published}, this name {self.name_date}"
+        parts.append(f"list of {dates}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class SanctionsList:
+    """A sanctions list a run screened against: its name, publication date, entries and where each
+    field came from (file, date, fields); `origin` is 'shipped' or the file it was loaded from."""
+
+    list: str
+    published: str
+    entries: int
+    origin: str
+    files: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class LineResult:
     """A line from end to end: where it came from, what it says, what it matched and who made it."""
 
@@ -205,6 +294,12 @@ class LineResult:
     flags: tuple[str, ...] = ()
     #: suppliers, importers and involved companies the line names (in the maker cell or their own columns)
     supply_chain: tuple[Party, ...] = ()
+    #: the country of assembly the marking prints, None when none (or two) is printed
+    made_in: MadeIn | None = None
+    #: the owner at the part's date code and today's, where a catalog maker was found
+    ownership: OwnerAtDate | None = None
+    #: named parties (maker, owner, suppliers, importers) whose names match a sanctions-list entry
+    screening: tuple[ScreeningHit, ...] = ()
 
     @property
     def id(self) -> str:
@@ -314,6 +409,8 @@ class Result:
     review_queue: list[str] = field(default_factory=list)
     #: each category's label as the catalogs give it ('mcu' -> 'Microcontroller (MCU)'), for the reports
     category_labels: dict[str, str] = field(default_factory=dict)
+    #: the sanctions lists the named parties were screened against, with their dates
+    sanctions_lists: list[SanctionsList] = field(default_factory=list)
 
     @property
     def summary(self) -> Summary:

@@ -14,6 +14,7 @@ from bomtrace.catalogs import Catalog, load_catalogs
 from bomtrace.config import Options
 from bomtrace.ingest import read_inputs
 from bomtrace.models import Decision, Result
+from bomtrace.sanctions.lists import current as sanctions_lists
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,10 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), decisions: S
     """Ingest every input, analyse every line, apply the review decisions and aggregate; failed inputs
     are listed, not raised. Raises CatalogError for an invalid catalog (nothing can be trusted then)."""
     catalog = catalog or load_catalogs(options.catalogs)
+    lists = sanctions_lists()
     ingested = read_inputs(inputs, mapping=options.mapping, sheets=options.sheets, limits=options.limits,
                            header_rows=options.header_rows)
-    lines = analyze_lines(ingested.lines, catalog, options.basis, options.thresholds, progress)
+    lines = analyze_lines(ingested.lines, catalog, options.basis, options.thresholds, progress, lists.index)
     issues = ingested.issues + row_issues(lines)
     if decisions:
         lines, problems = review.apply_decisions(lines, decisions, catalog, options.basis, options.thresholds)
@@ -52,4 +54,5 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), decisions: S
         thresholds=options.thresholds.as_dict(),
         review_queue=[r.id for r in review.queue(lines)],
         category_labels={c.category: c.label for c in catalog.categories.values() if c.label},
+        sanctions_lists=lists.infos,
     )

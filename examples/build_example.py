@@ -1,8 +1,9 @@
 """Rebuild examples/illustrative-teardown.xlsx: python examples/build_example.py
 
 ILLUSTRATIVE DATA. The workbook shows the messy shape investigators' spreadsheets take (title rows,
-Ukrainian headers, merged sample and module cells, markings instead of clean part numbers). Every
-part number in it is a real catalog part; the samples, modules and quantities are invented.
+Ukrainian headers, merged sample and module cells, markings instead of clean part numbers). Every part
+number in it is a real catalog part; the samples, modules, quantities, date codes and the country mark
+are invented to show the format, and the combinations are illustrative, not records.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ SUBTITLE = "Перелік компонентів, виявлених у БпЛ�
 HEADER = ["№", "Зразок", "Модуль", "Найменування та маркування", "Виробник", "Кількість"]
 SAMPLES = {
     "Зразок А (ілюстративний)": [
-        ("Автопілот", "Мікроконтролер STM32F405RGT6 #2131", "STMicroelectronics", 1),
+        ("Автопілот", "Мікроконтролер STM32F405RGT6 #2131 CHN", "STMicroelectronics", 1),
         ("Автопілот", "CAN transceiver VP230 27M", "Texas Instruments", 2),
         ("Автопілот", "RS-232 transceiver MAXIM MAX3232EUE+ 2104", "", 1),
         ("Автопілот", "Операційний підсилювач LM358", "", 1),

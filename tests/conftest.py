@@ -63,10 +63,11 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read or write the user's index cache."""
+    """Tests never read or write the user's index cache, nor the sanctions lists the user loaded."""
     import os
 
     os.environ["BOMTRACE_CACHE_DIR"] = str(tmp_path_factory.mktemp("index-cache"))
+    os.environ["BOMTRACE_SANCTIONS_DIR"] = str(tmp_path_factory.mktemp("user-sanctions"))
 
 
 @pytest.fixture

@@ -27,12 +27,16 @@ def book(path: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path)
 
 
+#: the task-force sheets (bomtrace.report.views.task_force_sheets), before the Review sheet
+TASK_FORCE_SHEETS = ["Parties on sanctions lists", "Sanctions list dates", "Made in", "Brand x made in", "Owner at date"]
+
+
 def rows(sheet: Worksheet) -> list[list[object]]:
     return [list(r) for r in sheet.iter_rows(values_only=True)]
 
 
 def test_sheets_in_order_with_frozen_filtered_headers(book: openpyxl.Workbook) -> None:
-    assert book.sheetnames == ["Summary", "Lines", "By country", "By company", "Review"]
+    assert book.sheetnames == ["Summary", "Lines", "By country", "By company", *TASK_FORCE_SHEETS, "Review"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"

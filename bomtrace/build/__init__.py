@@ -20,6 +20,10 @@ def build_all(catalogs: Path) -> Iterator[str]:
     write_registry(registry, catalogs / "registry.csv", sources / "registry-build.json")
     yield (f"{catalogs / 'registry.csv'}: {registry.report['rows']} makers "
            f"({', '.join(f'{n} {c}' for c, n in registry.report['by_confidence'].items())})")
-    from bomtrace.build.libraries import build_and_write_libraries  # needs the catalog loader, the registry not
+    from bomtrace.build.libraries import (
+        build_and_write_libraries,  # needs the catalog loader, the registry not
+    )
+    from bomtrace.build.sanctions import build_sanctions
 
     yield build_and_write_libraries(sources, catalogs)
+    yield from (str(table) for table in build_sanctions(sources, catalogs))

@@ -166,10 +166,12 @@ def _person_style(name: str) -> bool:
 
 
 def ofac_extract(sdn: Iterable[Sequence[str]], addresses: Iterable[Sequence[str]],
-                 aliases: Iterable[Sequence[str]], overrides: Mapping[str, str]) -> Extract:
+                 aliases: Iterable[Sequence[str]], overrides: Mapping[str, str], *,
+                 listed: str = "2024-05-03", later_listed: str = "2026-06") -> Extract:
     """OFAC SDN entities (not individuals, vessels or aircraft) with every address country and every
     alias. An entry of the address/alias tables missing from the primary list (designated after it) is
-    kept when it has an address country and aliases all in OFAC's capitals style for entities."""
+    kept when it has an address country and aliases all in OFAC's capitals style for entities.
+    `listed` dates the primary list's entries, `later_listed` those only the other tables hold."""
     primary = {r[0].strip(): r for r in sdn if len(r) >= 12}
     countries: dict[str, set[str]] = defaultdict(set)
     with_address: set[str] = set()
@@ -191,14 +193,14 @@ def ofac_extract(sdn: Iterable[Sequence[str]], addresses: Iterable[Sequence[str]
     for ent, r in primary.items():
         if _ofac(r[2]):
             continue
-        rows.append((ent, " ".join(r[1].split()), "2024-05-03", _programs(r[3]), *_names_of(ent, countries, names),
+        rows.append((ent, " ".join(r[1].split()), listed, _programs(r[3]), *_names_of(ent, countries, names),
                      _ofac(r[11])))
     extract.steps.append(("entities (sdn.csv type '-0-')", len(rows)))
     inferred = 0
     for ent in later:
         every = names[ent]["aliases"] | names[ent]["former_names"]
         if countries.get(ent) and every and not any(_person_style(a) for a in every):
-            rows.append((ent, "", "2026-06", "", *_names_of(ent, countries, names), ""))
+            rows.append((ent, "", later_listed, "", *_names_of(ent, countries, names), ""))
             inferred += 1
     extract.steps.append((f"plus {inferred} of {len(later)} later entries of add.csv/alt.csv judged entities", len(rows)))
     extract.rows = sorted(rows, key=lambda row: int(row[0]))

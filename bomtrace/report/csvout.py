@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from bomtrace.models import Result
 from bomtrace.report.files import atomic_write_bytes
@@ -13,6 +14,8 @@ from bomtrace.report.jsonout import line_dict
 COLUMNS = ("id", "file", "sheet", "row", "sample", "module", "part_number", "marking", "date_code",
            "manufacturer_reported", "company", "owner", "country", "category", "hs6", "confidence",
            "method", "evidence", "score", "catalog_part", "source", "detail", "flags", "supply_chain")
+#: lines.csv's columns after COLUMNS (the workbook's Lines sheet shows COLUMNS; its task-force sheets these)
+TASK_FORCE_COLUMNS = ("made_in", "made_in_mark", "owner_at_date", "owner_today", "owner_changed", "screening")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,14 +38,29 @@ def csv_rows(result: Result) -> list[list[str]]:
                                                                   "catalog_part", "source", "detail")}}
         flat["flags"] = ";".join(d["flags"])
         flat["supply_chain"] = supply_chain_text(d["supply_chain"])
-        rows.append([defuse(flat.get(column)) for column in COLUMNS])
+        flat.update(task_force_cells(d))
+        rows.append([defuse(flat.get(column)) for column in COLUMNS + TASK_FORCE_COLUMNS])
     return rows
+
+
+def task_force_cells(d: dict[str, Any]) -> dict[str, str]:
+    """A line's made-in, owner-at-date and screening as text cells: the country and the mark that
+    decided it; the owner at the part's date and today's, 'yes' when they differ; each hit's detail."""
+    made, owner = d["made_in"] or {}, d["owner_at_date"] or {}
+    return {
+        "made_in": made.get("country", ""),
+        "made_in_mark": made.get("mark", ""),
+        "owner_at_date": owner.get("owner", "") if owner.get("made") else "",
+        "owner_today": owner.get("today", ""),
+        "owner_changed": "yes" if owner.get("changed") else ("ambiguous" if owner.get("ambiguous") else ""),
+        "screening": "; ".join(h["detail"] for h in d["screening"]),
+    }
 
 
 def write_lines_csv(result: Result, out: Path) -> Path:
     """DIR/lines.csv."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + TASK_FORCE_COLUMNS)
     writer.writerows(csv_rows(result))
     return atomic_write_bytes(out / "lines.csv", buffer.getvalue().encode("utf-8-sig"))

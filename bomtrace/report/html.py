@@ -160,6 +160,8 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "lines": [line_dict(r) for r in result.lines],
         "overrides": [(line_dict(r), review.decision_of(r)) for r in views.override_lines(result)],
         "parties": views.named_parties(result),
+        "task_force": views.task_force_view(result),
+        "list_dates": views.list_dates(result.sanctions_lists),
         "thresholds": thresholds.as_dict(),
     }
 

@@ -7,9 +7,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bomtrace import __version__
-from bomtrace.models import Breakdown, LineResult, Result
+from bomtrace import __version__, task_force
+from bomtrace.models import Breakdown, LineResult, OwnerAtDate, Result, ScreeningHit
 from bomtrace.report.files import atomic_write_bytes
+from bomtrace.screening import MIN_KEY
 
 SCHEMA_VERSION = 1
 
@@ -50,6 +51,53 @@ def line_dict(r: LineResult) -> dict[str, Any]:
         "confidence": m.confidence,
         "flags": list(r.flags),
         "supply_chain": [{"role": p.role, "name": p.name, "country": p.country} for p in r.supply_chain],
+        "made_in": {"country": r.made_in.country, "mark": r.made_in.mark} if r.made_in else None,
+        "owner_at_date": owner_dict(r.ownership) if r.ownership else None,
+        "screening": [hit_dict(h) for h in r.screening],
+    }
+
+
+def owner_dict(o: OwnerAtDate) -> dict[str, Any]:
+    """A line's owner at the part's date and today's, as result.json carries it."""
+    return {"owner": o.owner, "owner_id": o.owner_id, "country": o.country, "today": o.today,
+            "today_id": o.today_id, "today_country": o.today_country, "made": o.made or None,
+            "changed": o.changed, "ambiguous": o.ambiguous, "events": list(o.events), "detail": o.detail}
+
+
+def hit_dict(h: ScreeningHit) -> dict[str, Any]:
+    """A name match against a sanctions-list entry, as result.json carries it."""
+    return {"role": h.role, "party": h.party, "party_country": h.party_country, "named_as": h.named_as or None,
+            "list": h.list, "entry": h.entry, "entry_name": h.entry_name, "matched_name": h.matched_name,
+            "name_kind": h.name_kind, "programs": list(h.programs), "countries": list(h.countries),
+            "name_date": h.name_date, "published": h.published, "designated": h.designated or None,
+            "detail": h.detail}
+
+
+SCREENING_RULE = (f"A named party (maker as reported and as the catalog names it, owner, supplier, importer) is "
+                  f"listed when its name equals a list entry's name, alias or former name after normalisation "
+                  f"(transliterated, lower case, legal forms and punctuation removed; no fuzzy matching; names "
+                  f"shorter than {MIN_KEY} characters once normalised are not screened), and, where both sides "
+                  f"give a country, the party's country is one of the entry's listed address countries. A hit "
+                  f"says that a name matches a list entry, not that the party is the listed entity.")
+
+
+def screening_dict(result: Result) -> dict[str, Any]:
+    """The run's screening: the rule, the lists with their dates, and every hit with its lines."""
+    return {
+        "rule": SCREENING_RULE,
+        "lists": [{"list": s.list, "published": s.published, "entries": s.entries, "origin": s.origin,
+                   "files": [{"file": f, "date": d, "fields": fields} for f, d, fields in s.files]}
+                  for s in result.sanctions_lists],
+        "lines_with_hits": task_force.parties_screened(result.lines),
+        "hits": [{**hit_dict(row.hit), "lines": list(row.lines)} for row in task_force.screening_rows(result.lines)],
+    }
+
+
+def made_in_dicts(result: Result) -> dict[str, Any]:
+    """Lines by printed country of assembly ('not printed' its own row), and brand x made-in pairs."""
+    return {
+        "by_made_in": [asdict(row) for row in task_force.by_made_in(result.lines)],
+        "brand_by_made_in": [asdict(row) for row in task_force.brand_by_made_in(result.lines)],
     }
 
 
@@ -87,6 +135,10 @@ def to_json_dict(result: Result) -> dict[str, Any]:
         ],
         "lines": [line_dict(r) for r in result.lines],
         "issues": [{"source": i.source, "message": i.message} for i in result.issues],
+        "screening": screening_dict(result),
+        **made_in_dicts(result),
+        "owner_at_date": {"changed": [r.id for r in task_force.owner_changed(result.lines)],
+                          "ambiguous": [r.id for r in task_force.owner_ambiguous(result.lines)]},
     }
 
 

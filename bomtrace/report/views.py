@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bomtrace import task_force
 from bomtrace.aggregate import COUNTED
 from bomtrace.countries import bare_name
-from bomtrace.models import Breakdown, LineResult, Restriction, Result
+from bomtrace.models import Breakdown, LineResult, Restriction, Result, SanctionsList
 from bomtrace.report.charts import POSSIBLE
 from bomtrace.report.datecodes import DateReading, Standing, read_date_code, standing
 from bomtrace.review import queue
@@ -24,8 +25,8 @@ CAVEAT = ("A part found in a weapon shows that the part was there, not how it go
 BASIS_TEXT = {
     "brand": "Each part counts under the headquarters country of the company named on the part or by the "
              "source, as public reports count, even when a group has bought that company since.",
-    "owner": "Each part counts under the headquarters country of its maker's ultimate parent company, as "
-             "of the catalog's as-of date.",
+    "owner": "Each part counts under the headquarters country of its maker's ultimate parent company when "
+             "the part was made, where its date code gives the week (else as of the catalog's as-of date).",
 }
 _SAMPLE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
 
@@ -181,3 +182,63 @@ def named_parties(result: Result) -> list[PartyRow]:
             found[(party.role, party.name, party.country)].append(r.id)
     rows = [PartyRow(role, name, country, len(ids), tuple(ids)) for (role, name, country), ids in found.items()]
     return sorted(rows, key=lambda p: (-p.lines, p.role, p.name))
+
+
+@dataclass(frozen=True)
+class TaskForceView:
+    """What the report's task-force sections show: name matches against the sanctions lists (and the
+    lists' dates), lines by printed country of assembly, and lines made under another owner."""
+
+    hits: list[task_force.HitRow]
+    lists: list[SanctionsList]
+    made_in: list[task_force.MadeInRow]
+    brand_made_in: list[task_force.BrandMadeInRow]
+    printed: int
+    changed: list[LineResult]
+    ambiguous: list[LineResult]
+
+
+def task_force_view(result: Result) -> TaskForceView:
+    """The task-force sections of a result."""
+    made_in = task_force.by_made_in(result.lines)
+    return TaskForceView(task_force.screening_rows(result.lines), list(result.sanctions_lists), made_in,
+                         task_force.brand_by_made_in(result.lines),
+                         sum(row.lines for row in made_in if row.country), task_force.owner_changed(result.lines),
+                         task_force.owner_ambiguous(result.lines))
+
+
+def list_dates(lists: Sequence[SanctionsList]) -> str:
+    """The lists' dates in one sentence: 'OFAC SDN (names, programmes: sdn.csv of 2024-05-03; ...)'."""
+    return "; ".join(f"{s.list} ({', '.join(f'{fields}: {name} of {date}' for name, date, fields in s.files)})"
+                     for s in lists) or "none"
+
+
+Sheet = tuple[str, tuple[str, ...], Sequence[Sequence[object]]]
+
+
+def task_force_sheets(result: Result) -> list[Sheet]:
+    """The workbook's task-force sheets as (title, header, rows): parties on sanctions lists and the
+    lists' dates, lines by printed country of assembly and brand x made-in, lines made under another
+    owner."""
+    view = task_force_view(result)
+    hits = [[h.hit.role, h.hit.party, h.hit.named_as, h.hit.party_country, h.hit.list, h.hit.entry,
+             h.hit.entry_name, h.hit.matched_name, h.hit.name_kind, ", ".join(h.hit.programs),
+             ", ".join(h.hit.countries), h.hit.name_date, h.hit.designated, h.hit.detail, " ".join(h.lines)]
+            for h in view.hits]
+    lists = [[s.list, name, date, fields, s.entries, s.origin] for s in view.lists for name, date, fields in s.files]
+    made_in = [[row.country_name, row.country, row.lines, row.quantity] for row in view.made_in]
+    pairs = [[bare_name(p.brand_country), bare_name(p.made_in), p.lines] for p in view.brand_made_in]
+    owners = [[r.id, r.line.get("part_number") or r.match.matched_text, r.line.get("marking"),
+               r.attribution.company, r.parsed.date_code, r.ownership.made, r.ownership.owner, r.ownership.today,
+               "; ".join(r.ownership.events), "changed" if r.ownership.changed else "ambiguous: today's owner kept"]
+              for r in view.changed + view.ambiguous if r.ownership]
+    return [
+        ("Parties on sanctions lists", ("role", "party", "as the line names it", "party country", "list", "entry",
+                                        "entry name", "matched name", "name kind", "programmes",
+                                        "listed countries", "list date", "designated", "detail", "line ids"), hits),
+        ("Sanctions list dates", ("list", "file", "date", "fields", "entries", "origin"), lists),
+        ("Made in", ("printed country of assembly", "code", "lines", "quantity"), made_in),
+        ("Brand x made in", ("brand country", "made in", "lines"), pairs),
+        ("Owner at date", ("id", "part number", "marking", "company", "date code", "made", "owner then",
+                           "owner today", "ownership events since", "status"), owners),
+    ]

@@ -159,6 +159,8 @@ def report_workbook(result: Result) -> Workbook:
     if parties:
         table_sheet(book, "Supply chain", ("role", "company", "country", "lines", "line ids"),
                     ((p.role, p.name, p.country, p.lines, " ".join(p.ids)) for p in parties))
+    for title, header, rows in views.task_force_sheets(result):
+        table_sheet(book, title, header, rows)
     review_sheet(book, result)
     return book
 
