@@ -52,13 +52,6 @@ _STYLES = {
 }
 
 
-def cell_value(value: object) -> object:
-    """A value a cell can hold: numbers as they are, text without control characters, capped."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    return _ILLEGAL.sub("", str(value))[:MAX_CELL]
-
-
 def stored_width(characters: float) -> float:
     """The width to give XlsxWriter so the file stores `characters` as openpyxl stored it (XlsxWriter
     adds the cell padding to what it is given: 10 is stored as 10.71)."""
@@ -111,16 +104,19 @@ def _created(when: str) -> dt.datetime | None:
 def _put(sheet: Worksheet, row: int, column: int, value: object, style: Format | None) -> int:
     """Write one cell (0-based); a string is always a text cell, an empty one no value (as openpyxl
     stored it). Returns its length for the width."""
-    value = cell_value(value)
     if value is None or value == "":
         if style is not None:
             sheet.write_blank(row, column, None, style)
         return 0
-    if isinstance(value, str):
-        sheet.write_string(row, column, value, style)
-        return len(value)
-    sheet.write_number(row, column, value, style)
-    return len(str(value))
+    if type(value) is str:
+        text = value if value.isprintable() else _ILLEGAL.sub("", value)
+        text = text[:MAX_CELL]
+        sheet.write_string(row, column, text, style)
+        return len(text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(row, column, value, style)
+        return len(str(value))
+    return _put(sheet, row, column, str(value), style)
 
 
 def table_sheet(book: Book, title: str, header: Sequence[str], rows: Iterable[Sequence[object]],
@@ -133,16 +129,21 @@ def table_sheet(book: Book, title: str, header: Sequence[str], rows: Iterable[Se
     for c, name in enumerate(header):
         _put(sheet, 0, c, name, book.formats[header_style])
     columns = columns or {}
+    fixed: list[Format | None] = [book.formats[col.style] if col.style else None
+                                  for col in (columns.get(c, Column()) for c in range(len(header)))]
+    varying = [(c, col.by_row) for c, col in columns.items() if col.by_row is not None]
     count = 0
     for r, values in enumerate(rows, start=1):
         count += 1
+        styles = fixed
+        if varying:
+            styles = list(fixed)
+            for c, by_row in varying:
+                chosen = by_row(r)
+                styles[c] = book.formats[chosen] if chosen else None
         for c, value in enumerate(values):
-            column = columns.get(c)
-            style = None
-            if column is not None:
-                chosen = column.by_row(r) if column.by_row else column.style
-                style = book.formats[chosen] if chosen else None
-            widths[c] = max(widths[c], _put(sheet, r, c, value, style))
+            width = _put(sheet, r, c, value, styles[c])
+            widths[c] = max(widths[c], width)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, stored_width(min(max_width, max(8, width + 2))))
     sheet.freeze_panes(1, 0)
