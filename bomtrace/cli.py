@@ -1,10 +1,11 @@
 """The command line: a thin skin over the library. Each command makes one library call and turns
-BomtraceError into one line on stderr: `Error: <what>. <how to fix>`."""
+BomtraceError into one line on stderr: `Error: <what>. <how to fix>`.
+
+Modules are imported inside the commands that use them, so `bomtrace --version` and `--help` load
+typer and little else (bench/cli_bench.py times them)."""
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -135,6 +136,8 @@ def analyze(
 
     Example: bomtrace analyze teardown.xlsx --out report/
     """
+    import logging
+
     from bomtrace import cli_output
     from bomtrace.config import Options
     from bomtrace.decisions import read_decisions
@@ -264,6 +267,8 @@ def catalog_stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Count manufacturers, families, parts and more in the shipped (and given) catalogs."""
+    import json
+
     from bomtrace.catalogs import load_catalogs, stats
 
     try:

@@ -13,7 +13,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bomtrace.report import write_outputs
-from bomtrace.report.xlsx import REVIEW_COLUMNS, report_workbook, workbook_bytes, write_xlsx
+from bomtrace.report.xlsx import REVIEW_COLUMNS, report_workbook_bytes, write_xlsx
 from tests import reportdata
 
 
@@ -107,7 +107,7 @@ def test_formula_like_input_stays_text(path: Path, book: openpyxl.Workbook) -> N
 def test_control_characters_and_huge_cells_do_not_break_the_workbook() -> None:
     lines = reportdata.lines()
     lines[0].line.fields["marking"] = "VP230\x07\x1b 2116" + "X" * 40_000
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report_workbook(reportdata.result(lines)))))
+    book = openpyxl.load_workbook(io.BytesIO(report_workbook_bytes(reportdata.result(lines))))
     marking = book["Lines"].cell(2, list(rows(book["Lines"])[0]).index("marking") + 1).value
     assert isinstance(marking, str) and marking.startswith("VP230 2116XXX") and len(marking) == 32_767
 

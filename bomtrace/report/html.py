@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 
 #: How many companies the company chart shows before grouping the rest.
 TOP_COMPANIES = 15
+#: Past this many lines report.html lists only the first SHOWN_ROWS rows of each per-line table (all
+#: lines, the review queue, dated lines): every figure, chart and breakdown still counts every line, and
+#: the full tables are in report.xlsx, lines.csv and result.json. A 100,000-line page would be ~90 MB.
+LARGE_TEARDOWN = 2_000
+SHOWN_ROWS = 1_000
 
 
 @lru_cache(maxsize=1)
@@ -140,9 +145,20 @@ def _company_bars(result: Result, colours: dict[str | None, str]) -> list[Bar]:
 
 def report_context(result: Result, measures: Sequence[Restriction], thresholds: Thresholds = DEFAULT
                    ) -> dict[str, Any]:
-    """Everything report.html shows, computed from the result and the dated measures."""
+    """Everything report.html shows, computed from the result and the dated measures; past
+    LARGE_TEARDOWN lines the per-line tables hold their first SHOWN_ROWS rows (`cut`), with the full
+    counts beside them."""
     dated = views.dated_lines(result, measures)
+    review_lines = views.review_lines(result)
+    undated = views.undated_codes(result)
+    cut = len(result.lines) > LARGE_TEARDOWN
+    shown = SHOWN_ROWS if cut else None
     return {
+        "cut": cut,
+        "shown_rows": SHOWN_ROWS,
+        "review_total": len(review_lines),
+        "dated_total": len(dated),
+        "undated_total": len(undated),
         "result": result,
         "summary": result.summary,
         "title": ", ".join(i.path for i in result.inputs) or "no input",
@@ -150,14 +166,14 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
         "basis_text": views.BASIS_TEXT[result.basis],
         "charts": report_charts(result),
         "companies": sorted(result.breakdown.by_company, key=lambda r: r.company is None),
-        "review": [(line_dict(r), review.review_reason(r)) for r in views.review_lines(result)],
+        "review": [(line_dict(r), review.review_reason(r)) for r in review_lines[:shown]],
         "modules": views.by_module(result),
         "categories": views.by_category(result),
         "tiers": views.by_tier(result),
-        "dated": [(line_dict(d.line), d) for d in dated],
-        "undated": [line_dict(r) for r in views.undated_codes(result)],
+        "dated": [(line_dict(d.line), d) for d in dated[:shown]],
+        "undated": [line_dict(r) for r in undated[:shown]],
         "measures": views.measure_rows(measures, dated),
-        "lines": [line_dict(r) for r in result.lines],
+        "lines": [line_dict(r) for r in result.lines[:shown]],
         "overrides": [(line_dict(r), review.decision_of(r)) for r in views.override_lines(result)],
         "parties": views.named_parties(result),
         "task_force": views.task_force_view(result),

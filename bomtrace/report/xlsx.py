@@ -1,83 +1,154 @@
-"""report.xlsx and compare.xlsx (openpyxl): frozen headers, filters, widths, text cells for text.
+"""report.xlsx and compare.xlsx (XlsxWriter): frozen headers, filters, widths, text cells for text.
 
-Every string is written as a text cell (data_type "s"): openpyxl would otherwise store a string that
-starts with "=" as a formula, so an input cell `=HYPERLINK(...)` stays the text it was.
+Sheets are written row by row in XlsxWriter's constant-memory mode, so a 100,000-line teardown
+costs no more memory than a small one. The workbook options `strings_to_formulas`,
+`strings_to_urls` and `strings_to_numbers` are off and every string is written with
+`write_string`: an input cell `=HYPERLINK(...)`, `+44 ...` or `0123` stays the text it was.
+Numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, TYPE_CHECKING, Any
 
 from bomtrace import __version__, review
 from bomtrace.countries import bare_name
-from bomtrace.models import Result
+from bomtrace.models import LineResult, Result
 from bomtrace.report import views
 from bomtrace.report.charts import segment_name
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
 from bomtrace.report.csvout import supply_chain_text
-from bomtrace.report.files import atomic_write_bytes
 from bomtrace.report.jsonout import line_dict
 from bomtrace.vocabulary import DECISIONS
 
 if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
     from bomtrace.compare import Comparison
 
 REVIEW_COLUMNS = ("id", "file", "sheet", "row", "part_number", "marking", "company", "country",
                   "confidence", "detail", "decision", "value", "note", "reviewer")
 MAX_CELL = 32_767
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8E8E4")
-_REVIEW_FILL = PatternFill("solid", fgColor="FFF4D6")
-_INPUT_FILL = PatternFill("solid", fgColor="E3EEF8")
+#: Characters no XML 1.0 document may hold (the ones openpyxl refuses too): dropped from text cells.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+#: Cell styles: a header, a header aligned to the top, the review and input shades, a percentage.
+_STYLES = {
+    "header": {"bold": True, "pattern": 1, "bg_color": "#E8E8E4"},
+    "header_top": {"bold": True, "pattern": 1, "bg_color": "#E8E8E4", "valign": "top"},
+    "review": {"pattern": 1, "bg_color": "#FFF4D6"},
+    "input": {"pattern": 1, "bg_color": "#E3EEF8"},
+    "percent": {"num_format": "0%"},
+}
 
 
-def cell_value(value: object) -> object:
-    """A value openpyxl can store: numbers as they are, text without control characters, capped."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return text[:MAX_CELL]
+def stored_width(characters: float) -> float:
+    """The width to give XlsxWriter so the file stores `characters` as openpyxl stored it (XlsxWriter
+    adds the cell padding to what it is given: 10 is stored as 10.71)."""
+    return max(0.0, (characters * 7 - 5) / 7)
 
 
-def put(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    """Write one cell; a string is forced to a text cell so it can never become a formula."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = cell_value(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
+@dataclass
+class Book:
+    """An open XlsxWriter workbook and its named cell formats."""
+
+    workbook: Workbook
+    formats: dict[str, Format] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.formats = {name: self.workbook.add_format(style) for name, style in _STYLES.items()}
 
 
-def table_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[object]],
-                max_width: int = 60) -> Worksheet:
-    """A sheet with a bold frozen header, a filter over the data and widths fitted to the content."""
-    sheet = book.create_sheet(title)
+@dataclass(frozen=True)
+class Column:
+    """How a table sheet styles a column: a format by name for every data cell, or one chosen per row."""
+
+    style: str | None = None
+    by_row: Callable[[int], str | None] | None = None
+
+
+def _open(target: str | Path | IO[bytes], created: str, *, constant_memory: bool) -> Book:
+    import xlsxwriter
+
+    options: dict[str, Any] = {**_OPTIONS, "constant_memory": constant_memory}
+    if not constant_memory:
+        options["in_memory"] = True
+    workbook = xlsxwriter.Workbook(target, options)
+    properties: dict[str, Any] = {"author": f"bomtrace {__version__}"}
+    stamp = _created(created)
+    if stamp is not None:
+        properties["created"] = stamp
+    workbook.set_properties(properties)
+    return Book(workbook)
+
+
+def _created(when: str) -> dt.datetime | None:
+    """The run's time as the workbook's creation time (UTC), or None if it is no ISO time."""
+    try:
+        stamp = dt.datetime.fromisoformat(when)
+    except ValueError:
+        return None
+    return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: object, style: Format | None) -> int:
+    """Write one cell (0-based); a string is always a text cell, an empty one no value (as openpyxl
+    stored it). Returns its length for the width."""
+    if value is None or value == "":
+        if style is not None:
+            sheet.write_blank(row, column, None, style)
+        return 0
+    if type(value) is str:
+        text = value if value.isprintable() else _ILLEGAL.sub("", value)
+        text = text[:MAX_CELL]
+        sheet.write_string(row, column, text, style)
+        return len(text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(row, column, value, style)
+        return len(str(value))
+    return _put(sheet, row, column, str(value), style)
+
+
+def table_sheet(book: Book, title: str, header: Sequence[str], rows: Iterable[Sequence[object]],
+                max_width: int = 60, columns: dict[int, Column] | None = None,
+                header_style: str = "header") -> tuple[Worksheet, int]:
+    """A sheet with a bold frozen header, a filter over the data and widths fitted to the content
+    (written row by row); returns the sheet and its number of data rows."""
+    sheet = book.workbook.add_worksheet(title)
     widths = [len(h) for h in header]
-    for c, name in enumerate(header, start=1):
-        put(sheet, 1, c, name)
-        sheet.cell(row=1, column=c).font = _BOLD
-        sheet.cell(row=1, column=c).fill = _HEADER_FILL
+    for c, name in enumerate(header):
+        _put(sheet, 0, c, name, book.formats[header_style])
+    columns = columns or {}
+    fixed: list[Format | None] = [book.formats[col.style] if col.style else None
+                                  for col in (columns.get(c, Column()) for c in range(len(header)))]
+    varying = [(c, col.by_row) for c, col in columns.items() if col.by_row is not None]
     count = 0
-    for r, values in enumerate(rows, start=2):
+    for r, values in enumerate(rows, start=1):
         count += 1
-        for c, value in enumerate(values, start=1):
-            put(sheet, r, c, value)
-            widths[c - 1] = max(widths[c - 1], len(str(value)) if value is not None else 0)
-    for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = min(max_width, max(8, width + 2))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    return sheet
+        styles = fixed
+        if varying:
+            styles = list(fixed)
+            for c, by_row in varying:
+                chosen = by_row(r)
+                styles[c] = book.formats[chosen] if chosen else None
+        for c, value in enumerate(values):
+            width = _put(sheet, r, c, value, styles[c])
+            widths[c] = max(widths[c], width)
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, stored_width(min(max_width, max(8, width + 2))))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, count, len(header) - 1)
+    return sheet, count
 
 
 def _line_row(d: dict[str, Any]) -> list[object]:
@@ -105,56 +176,49 @@ def _summary_rows(result: Result) -> list[tuple[str, object]]:
     return rows
 
 
-def review_sheet(book: Workbook, result: Result) -> Worksheet:
-    """The Review sheet: every line, those to review first and shaded, with decision columns to fill."""
-    lines = review.review_order(result.lines)
-    rows = []
+def _review_rows(lines: Sequence[LineResult]) -> Iterator[list[object]]:
     for r in lines:
         d = line_dict(r)
-        rows.append([d["id"], d["source"]["file"], d["source"]["sheet"], d["source"]["row"], d["part_number"],
-                     d["marking"], d["company"], d["country"], d["confidence"], d["match"]["detail"],
-                     None, None, None, None])
-    sheet = table_sheet(book, "Review", REVIEW_COLUMNS, rows)
-    first_decision = REVIEW_COLUMNS.index("decision") + 1
-    for offset, r in enumerate(lines, start=2):
-        if review.needs_review(r):
-            for c in range(1, first_decision):
-                sheet.cell(row=offset, column=c).fill = _REVIEW_FILL
-        for c in range(first_decision, len(REVIEW_COLUMNS) + 1):
-            sheet.cell(row=offset, column=c).fill = _INPUT_FILL
-    for c in range(first_decision, len(REVIEW_COLUMNS) + 1):
-        sheet.column_dimensions[get_column_letter(c)].width = 16
-    sheet.column_dimensions[get_column_letter(REVIEW_COLUMNS.index("detail") + 1)].width = 60
-    for c in range(1, len(REVIEW_COLUMNS) + 1):
-        sheet.cell(row=1, column=c).alignment = Alignment(vertical="top")
-    column = get_column_letter(first_decision)
-    choice = DataValidation(type="list", formula1=f'"{",".join(DECISIONS)}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="decision",
-                            error=f"Choose {', '.join(DECISIONS)}.")
-    choice.add(f"{column}2:{column}{max(2, len(lines) + 1)}")
-    sheet.add_data_validation(choice)
+        yield [d["id"], d["source"]["file"], d["source"]["sheet"], d["source"]["row"], d["part_number"],
+               d["marking"], d["company"], d["country"], d["confidence"], d["match"]["detail"],
+               None, None, None, None]
+
+
+def review_sheet(book: Book, result: Result) -> Worksheet:
+    """The Review sheet: every line, those to review first and shaded, with decision columns to fill."""
+    lines = review.review_order(result.lines)
+    shaded = [review.needs_review(r) for r in lines]
+    first_decision = REVIEW_COLUMNS.index("decision")
+    to_review = Column(by_row=lambda row: "review" if shaded[row - 1] else None)
+    columns = {c: to_review for c in range(first_decision)}
+    columns.update({c: Column("input") for c in range(first_decision, len(REVIEW_COLUMNS))})
+    sheet, _ = table_sheet(book, "Review", REVIEW_COLUMNS, _review_rows(lines), columns=columns,
+                           header_style="header_top")
+    sheet.set_column(first_decision, len(REVIEW_COLUMNS) - 1, stored_width(16))
+    detail = REVIEW_COLUMNS.index("detail")
+    sheet.set_column(detail, detail, stored_width(60))
+    sheet.data_validation(1, first_decision, max(1, len(lines)), first_decision, {
+        "validate": "list", "source": list(DECISIONS), "ignore_blank": True, "show_input": False,
+        "error_title": "decision", "error_message": f"Choose {', '.join(DECISIONS)}."})
     return sheet
 
 
-def report_workbook(result: Result) -> Workbook:
-    """The report workbook: Summary, Lines, By country, By company, Review."""
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.creator = f"bomtrace {__version__}"
-    _set_created(book, result.generated_at)
+def write_report_workbook(result: Result, target: str | Path | IO[bytes], *, constant_memory: bool = True
+                          ) -> None:
+    """The report workbook: Summary, Lines, By country, By company, (Supply chain,) Review."""
+    book = _open(target, result.generated_at, constant_memory=constant_memory)
     table_sheet(book, "Summary", ("item", "value"), _summary_rows(result), max_width=100)
     table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(line_dict(r)) for r in result.lines))
     total = result.summary.lines
     table_sheet(book, "By country", ("country", "code", "lines", "share", "quantity", "companies", "possible"),
                 ((bare_name(r.country) if r.country else "Unresolved", r.country, r.lines,
                   round(r.lines / total, 4) if total else 0, r.quantity, r.companies, r.possible)
-                 for r in result.breakdown.by_country))
-    _percent_format(book["By country"], "D")
+                 for r in result.breakdown.by_country), columns={3: Column("percent")})
     table_sheet(book, "By company", ("company", "country", "owner", "lines", "share", "quantity", "possible"),
                 ((r.company or "Unresolved", bare_name(r.country), r.owner, r.lines,
                   round(r.lines / total, 4) if total else 0, r.quantity, r.possible)
-                 for r in sorted(result.breakdown.by_company, key=lambda r: r.company is None)))
-    _percent_format(book["By company"], "E")
+                 for r in sorted(result.breakdown.by_company, key=lambda r: r.company is None)),
+                columns={4: Column("percent")})
     parties = views.named_parties(result)
     if parties:
         table_sheet(book, "Supply chain", ("role", "company", "country", "lines", "line ids"),
@@ -162,60 +226,49 @@ def report_workbook(result: Result) -> Workbook:
     for title, header, rows in views.task_force_sheets(result):
         table_sheet(book, title, header, rows)
     review_sheet(book, result)
-    return book
+    book.workbook.close()
 
 
-def _percent_format(sheet: Worksheet, column: str) -> None:
-    for cell in sheet[column][1:]:
-        cell.number_format = "0%"
-
-
-def _set_created(book: Workbook, when: str) -> None:
-    """Record the run's time as the workbook's creation time (openpyxl stamps `modified` on save)."""
-    try:
-        stamp = dt.datetime.fromisoformat(when)
-    except ValueError:
-        return
-    book.properties.created = stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
-
-
-def workbook_bytes(book: Workbook) -> bytes:
-    """A workbook saved to bytes."""
+def report_workbook_bytes(result: Result) -> bytes:
+    """report.xlsx as bytes (built in memory: for small results and tests)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_report_workbook(result, buffer, constant_memory=False)
     return buffer.getvalue()
 
 
 def write_xlsx(result: Result, out: Path) -> Path:
-    """DIR/report.xlsx."""
-    return atomic_write_bytes(out / "report.xlsx", workbook_bytes(report_workbook(result)))
+    """DIR/report.xlsx, streamed to a temporary file beside it and renamed over it when complete."""
+    target = out / "report.xlsx"
+    handle, temp = tempfile.mkstemp(dir=out, prefix=".report.xlsx.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write_report_workbook(result, temp)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
 
 
-def compare_workbook(comparison: Comparison) -> Workbook:
-    """Teardowns, By country and By company sheets: one column of shares per teardown, and Common."""
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.creator = f"bomtrace {__version__}"
-    _set_created(book, comparison.generated_at)
+def compare_workbook_bytes(comparison: Comparison) -> bytes:
+    """compare.xlsx: Teardowns, By country and By company sheets (one column of shares per teardown),
+    and Common."""
+    buffer = io.BytesIO()
+    book = _open(buffer, comparison.generated_at, constant_memory=False)
     teardowns = comparison.teardowns
     table_sheet(book, "Teardowns", ("teardown", "lines", "headline"),
                 ((t.name, t.lines, t.headline) for t in teardowns), max_width=90)
     names = [t.name for t in teardowns]
+    shares = {c: Column("percent") for c in range(2, 2 + len(teardowns))}
     table_sheet(book, "By country", ("country", "code", *names),
                 ((segment_name(c), c,
                   *(round(t.share(t.by_country.get(c, 0)), 4) for t in teardowns))
-                 for c in comparison.countries))
+                 for c in comparison.countries), columns=shares)
     table_sheet(book, "By company", ("company", "country", "in all", *names),
                 ((name, bare_name(country), "yes" if name in comparison.common else "",
                   *(round(t.share(t.by_company.get(name, (None, 0))[1]), 4) for t in teardowns))
-                 for name, country in comparison.companies))
-    for title, first in (("By country", 3), ("By company", 4)):
-        for c in range(first, first + len(teardowns)):
-            _percent_format(book[title], get_column_letter(c))
+                 for name, country in comparison.companies),
+                columns={c + 1: Column("percent") for c in shares})
     table_sheet(book, "Common", ("company in every teardown",), ((name,) for name in comparison.common))
-    return book
-
-
-def compare_workbook_bytes(comparison: Comparison) -> bytes:
-    """compare.xlsx as bytes."""
-    return workbook_bytes(compare_workbook(comparison))
+    book.workbook.close()
+    return buffer.getvalue()
