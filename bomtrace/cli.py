@@ -21,10 +21,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rendering it with rich costs more than the rest of `bomtrace --help` (issue 17).
+    rich_markup_mode=None,
 )
-catalog_app = typer.Typer(help="Inspect, validate and import catalogs.", no_args_is_help=True)
+catalog_app = typer.Typer(help="Inspect, validate and import catalogs.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(catalog_app, name="catalog")
-sanctions_app = typer.Typer(help="The sanctions lists named parties are screened against.", no_args_is_help=True)
+sanctions_app = typer.Typer(help="The sanctions lists named parties are screened against.", no_args_is_help=True,
+                            rich_markup_mode=None)
 app.add_typer(sanctions_app, name="sanctions")
 
 state = {"verbose": False}

@@ -2,7 +2,8 @@
 that does not scan every maker.
 
 The fuzzy look-up answers what `rapidfuzz.process.extractOne(key, keys, scorer=token_sort_ratio,
-score_cutoff=c)` answers over every curated key, but scores only the keys that can reach the cutoff:
+score_cutoff=c)` answers over every curated key (up to EXACT_READS, below), but scores only the keys
+that can reach the cutoff:
 token_sort_ratio is the Indel ratio of the token-sorted strings, so a key of length m can score c
 against a query of length n only if |n - m| <= D and the two share at least |bigrams(query)| - 2D
 distinct bigrams, where D = (1 - c/100)(n + m) is the most edits the cutoff allows (each edit breaks
@@ -12,7 +13,7 @@ at most two bigrams). Both filters are exact, so the answer is the same as the f
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,11 @@ from rapidfuzz import fuzz, process
 
 #: Distinct reported names whose resolution is remembered (a teardown repeats its makers).
 RESOLVED_CACHE = 65_536
+#: Most postings the exact bigram filter reads for one name. Past it (a long name in a catalog of tens
+#: of thousands of curated makers) the look-up reads only the keys sharing one of the name's two rarest
+#: words: the cost per name stays flat, and a key spelt differently in every word can be missed. The
+#: shipped catalog never reaches it (tests/test_makers.py checks the answers equal a full scan).
+EXACT_READS = 1500
 #: Bounds are widened by this much so float rounding (1 - 0.9 is 0.0999...) never narrows them.
 _ROUNDING = 1e-9
 
@@ -66,12 +72,20 @@ class MakerIndex:
 
     def _build_blocks(self) -> None:
         self._sorted = [sorted_tokens(k) for k in self.keys]
+        self._grams = [frozenset(bigrams(text)) for text in self._sorted]
+        self._lengths = [len(text) for text in self._sorted]
         self._by_length: dict[int, list[int]] = defaultdict(list)
         self._by_bigram: dict[str, list[int]] = defaultdict(list)
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self._by_end: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, text in enumerate(self._sorted):
+            self._by_end[("head", text[:4])].append(i)
+            self._by_end[("tail", text[-4:])].append(i)
             self._by_length[len(text)].append(i)
-            for gram in bigrams(text):
+            for gram in self._grams[i]:
                 self._by_bigram[gram].append(i)
+            for word in set(text.split()):
+                self._by_word[word].append(i)
         self._resolved: dict[tuple[str, float], tuple[str, float] | None] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -88,16 +102,26 @@ class MakerIndex:
         slack = 1 - cutoff / 100
         longest = math.floor(n * (1 + slack) / (1 - slack) + _ROUNDING)
         shortest = math.ceil(n * (1 - slack) / (1 + slack) - _ROUNDING)
-        in_band = {i for m in range(shortest, longest + 1) for i in self._by_length.get(m, ())}
         grams = bigrams(query)
         most_edits = math.floor(slack * (n + longest) + _ROUNDING)
         needed = len(grams) - 2 * most_edits
-        if needed <= 0:
-            return sorted(in_band)
-        shared: Counter[int] = Counter()
-        for gram in grams:
-            shared.update(self._by_bigram.get(gram, ()))
-        return sorted(i for i, count in shared.items() if count >= needed and i in in_band)
+        if needed <= 0:  # a short name: the bigram bound says nothing, every key of a fitting length may
+            return sorted(i for m in range(shortest, longest + 1) for i in self._by_length.get(m, ()))
+        # A key sharing `needed` of the query's bigrams shares at least one of any len - needed + 1 of
+        # them: read only the postings of the rarest ones, then count exactly.
+        rarest = sorted(grams, key=lambda g: len(self._by_bigram.get(g, ())))[: len(grams) - needed + 1]
+        postings = [self._by_bigram.get(g, ()) for g in rarest]
+        if sum(len(p) for p in postings) > EXACT_READS:
+            # Too many to read (a long name, a large catalog): only the keys that share one of the
+            # query's two rarest words, or its first or last four letters, which a one- or two-letter
+            # misspelling mostly leaves intact.
+            known = [w for w in set(query.split()) if w in self._by_word]  # a misspelt word has no postings
+            words = sorted(known, key=lambda w: (len(self._by_word[w]), w))[:2]
+            postings = [*(self._by_word.get(w, ()) for w in words), self._by_end.get(("head", query[:4]), ()),
+                        self._by_end.get(("tail", query[-4:]), ())]
+        reached = {i for posting in postings for i in posting}
+        return sorted(i for i in reached if shortest <= self._lengths[i] <= longest
+                      and len(self._grams[i] & grams) >= needed)
 
     def fuzzy(self, key: str, cutoff: float) -> tuple[str, float] | None:
         """The best curated key scoring at least `cutoff` by token_sort_ratio, and its score; the first

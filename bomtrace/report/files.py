@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -32,3 +34,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def replaced_when_done(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write to (readable as the umask allows), renamed over `path`
+    when the block ends without an error and removed when it raises."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        os.chmod(temp, 0o666 & ~_UMASK)
+        yield Path(temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

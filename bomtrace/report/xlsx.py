@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from bomtrace.report import views
 from bomtrace.report.charts import segment_name
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
 from bomtrace.report.csvout import supply_chain_text
+from bomtrace.report.files import replaced_when_done
 from bomtrace.report.jsonout import line_dict
 from bomtrace.vocabulary import DECISIONS
 
@@ -239,14 +238,8 @@ def report_workbook_bytes(result: Result) -> bytes:
 def write_xlsx(result: Result, out: Path) -> Path:
     """DIR/report.xlsx, streamed to a temporary file beside it and renamed over it when complete."""
     target = out / "report.xlsx"
-    handle, temp = tempfile.mkstemp(dir=out, prefix=".report.xlsx.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with replaced_when_done(target) as temp:
         write_report_workbook(result, temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return target
 
 
