@@ -10,6 +10,7 @@ reported, never dropped.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -19,9 +20,11 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-from bomtrace.catalogs import TABLES, Catalog, Manufacturer
+from bomtrace.catalogs import TABLES, Catalog, Manufacturer, folder_hash, names_in_text
+from bomtrace.catalogs.makers import maker_index
 from bomtrace.countries import is_country
 from bomtrace.errors import BomtraceError
+from bomtrace.models import CatalogInfo
 from bomtrace.normalize import maker_key
 from bomtrace.report.files import atomic_write_bytes
 
@@ -155,3 +158,20 @@ def _write(folder: Path, makers: list[Manufacturer]) -> None:
     toml = (f'name = "{CATALOG_NAME}"\nversion = "{version(folder) + 1}"\n'
             "# Makers this unit's reviewers added; see bomtrace.unit_catalog.\n")
     atomic_write_bytes(folder / "catalog.toml", toml.encode("utf-8"))
+
+
+def layered(base: Catalog, folder: Path) -> Catalog:
+    """`base` with the unit's makers added (named, matched and attributed like curated makers, listed
+    in the result's catalogs with the layer's version); `base` itself when the unit has none. The
+    base is not changed: the layer is a shallow copy with its own maker tables."""
+    makers = read_makers(folder)
+    if not makers:
+        return base
+    catalog = copy.copy(base)
+    catalog.manufacturers = {**base.manufacturers, **{m.id: m for m in makers}}
+    curated = ((maker_key(name), m.id) for m in catalog.manufacturers.values() for name in (m.name, *m.aliases))
+    catalog.makers = maker_index(curated, ((m.key, m.id) for m in base.registry.values()))
+    catalog.registry = {i: m for i, m in base.registry.items() if catalog.makers.registry.get(m.key) == i}
+    catalog.name_keywords = {**base.name_keywords, **names_in_text(makers)}
+    catalog.infos = [*base.infos, CatalogInfo(CATALOG_NAME, str(version(folder)), len(makers), folder_hash(folder))]
+    return catalog

@@ -62,3 +62,18 @@ def test_a_maker_is_edited_and_retired_by_id(tmp_path: Path, mini: Catalog) -> N
     assert (edited.id, edited.aliases) == (added.id, ("Biguang",))
     assert retire_maker(folder, added.id).id == added.id
     assert read_makers(folder) == [] and version(folder) == 3
+
+
+def test_a_layer_over_any_catalog_names_the_unit_makers_and_leaves_the_base_alone(tmp_path: Path,
+                                                                                  mini: Catalog) -> None:
+    from bomtrace.unit_catalog import layered
+
+    folder = tmp_path / "unit"
+    assert layered(mini, folder) is mini
+    added = add_maker(folder, BIGUANG, mini)
+    unit = layered(mini, folder)
+    found = resolve_maker("SHENZHEN BIGUANG TRADING CO., LTD", unit)
+    assert found is not None and unit.maker(found.maker).country == "CN"
+    assert resolve_maker("SHENZHEN BIGUANG TRADING CO., LTD", mini) is None
+    assert [(c.name, c.version, c.entries) for c in unit.infos][-1] == ("unit", "1", 1)
+    assert added.id not in mini.manufacturers
