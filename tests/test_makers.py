@@ -86,3 +86,12 @@ def test_a_bad_registry_row_names_file_line_and_column(tmp_path) -> None:  # typ
     assert validate_folder(folder) == [
         "registry.csv:2: column country: 'XX' is not an ISO 3166-1 alpha-2 country code",
         "registry.csv:3: column confidence: 'sure' is not one of probable, possible"]
+
+
+def test_a_type_ahead_finds_makers_by_any_part_of_a_name(shipped: Catalog) -> None:
+    found = shipped.makers.search(maker_key("texas"))
+    assert found[0] == "texas-instruments"
+    assert "stmicroelectronics" in shipped.makers.search(maker_key("micro"), limit=200)
+    registry = shipped.makers.search(maker_key("Shenzhen Hi-Link"))
+    assert registry and all(shipped.maker(i).name for i in registry)
+    assert shipped.makers.search("") == []

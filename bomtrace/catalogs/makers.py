@@ -12,6 +12,8 @@ at most two bigrams). Both filters are exact, so the answer is the same as the f
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -87,6 +89,7 @@ class MakerIndex:
             for word in set(text.split()):
                 self._by_word[word].append(i)
         self._resolved: dict[tuple[str, float], tuple[str, float] | None] = {}
+        self._registry_keys: list[str] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"curated": self.curated, "registry": self.registry, "keys": self.keys}
@@ -136,6 +139,23 @@ class MakerIndex:
             self._resolved.clear()
         self._resolved[remembered] = found
         return found
+
+    def search(self, key: str, limit: int = 20) -> list[str]:
+        """Maker ids whose name or alias key holds `key` (a maker_key), for a type-ahead: curated keys
+        equal to it, then beginning with it, then holding it; then registry keys beginning with it."""
+        if not key:
+            return []
+        curated = sorted((0 if k == key else 1 if k.startswith(key) else 2, len(k), k) for k in self.curated
+                         if key in k)
+        found = [self.curated[k] for _, _, k in curated]
+        if self._registry_keys is None:
+            self._registry_keys = sorted(self.registry)
+        start = bisect.bisect_left(self._registry_keys, key)
+        for k in itertools.islice(self._registry_keys, start, None):
+            if not k.startswith(key) or len(found) >= 4 * limit:
+                break
+            found.append(self.registry[k])
+        return list(dict.fromkeys(found))[:limit]
 
     def full_scan(self, key: str, cutoff: float) -> tuple[str, float] | None:
         """The fuzzy answer by scoring every curated key (what `fuzzy` must equal; for tests and benches)."""
