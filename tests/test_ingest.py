@@ -11,6 +11,7 @@ import pytest
 from bomtrace.config import Limits
 from bomtrace.errors import InputTooLarge, NoPartColumn, UnreadableInput
 from bomtrace.ingest import field_for_header, parse_mapping, read_input, read_inputs
+from tests.crafted import ENCRYPTED
 
 HEADERS = [
     ("Part Number", "part_number"),
@@ -187,8 +188,11 @@ def test_tsv(tmp_path: Path) -> None:
     ("t.xlsx", b"not a zip at all", UnreadableInput,
      "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
     ("t.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, UnreadableInput,
-     ("Workbook is encrypted (password-protected) or in the old .xls format in t.xlsx. Remove the password, "
-     "or save it as .xlsx.")),
+     "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
+    ("t.xlsx", ENCRYPTED, UnreadableInput,
+     "Workbook is encrypted (password-protected) in t.xlsx. Remove the password, then save it again."),
+    ("t.xls", b"PK\x03\x04 a zip named .xls, cut short", UnreadableInput,
+     "Workbook is corrupt in t.xls. Open and save it again, or save it as .xlsx."),
     ("t.pdf", b"%PDF-1.4", UnreadableInput,
      "Unsupported file type '.pdf' in t.pdf. Save it as .xlsx, .xls, .ods, .csv or .tsv."),
     ("t.csv", b"\x00\x01\x02binary", UnreadableInput,
@@ -217,7 +221,8 @@ def test_zip_bomb_is_refused_before_opening(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     with pytest.raises(InputTooLarge) as caught:
         read_input(path)
-    assert "over the limits in bomb.xlsx" in caught.value.message
+    assert caught.value.message.startswith("Workbook expands 1,028 times its packed size (to 29 MB), over "
+                                           "the 100:1 ratio limit in bomb.xlsx. This looks like a zip bomb")
 
 
 def test_file_over_size_limit(tmp_path: Path) -> None:
