@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from bomtrace import __version__, task_force
-from bomtrace.models import Breakdown, LineResult, OwnerAtDate, Result, ScreeningHit
+from bomtrace.models import Breakdown, InputInfo, Issue, LineResult, OwnerAtDate, Result, ScreeningHit
 from bomtrace.report.files import atomic_write_bytes
 from bomtrace.screening import MIN_KEY
+from bomtrace.vocabulary import place
 
 SCHEMA_VERSION = 1
 
@@ -101,6 +104,27 @@ def made_in_dicts(result: Result) -> dict[str, Any]:
     }
 
 
+def input_dict(i: InputInfo, issue_counts: Mapping[str, int]) -> dict[str, Any]:
+    """One input: its hash, encoding, sheets (header row, mapping, unread columns) and row ledger."""
+    return {
+        "path": i.path, "sha256": i.sha256, "encoding": i.encoding,
+        "sheets": [{"name": s.name, "header_row": s.header_row, "mapping": s.mapping, "lines": s.lines,
+                    "skipped": s.skipped, "unread_columns": [asdict(c) for c in s.unread]} for s in i.sheets],
+        "rows": [{"sheet": s.name, "read": s.rows_read, "lines": s.lines, "skipped": s.skipped_rows,
+                  "issues": issue_counts.get(place(i.path, s.name), 0)} for s in i.sheets],
+    }
+
+
+def issues_by_place(issues: Iterable[Issue]) -> Counter[str]:
+    """How many issues name each sheet (`file/sheet`), a row of it (`file/sheet row N`) counted under
+    the sheet."""
+    counts: Counter[str] = Counter()
+    for issue in issues:
+        base, sep, row = issue.source.rpartition(" row ")
+        counts[base if sep and row.isdigit() else issue.source] += 1
+    return counts
+
+
 def breakdown_dict(b: Breakdown) -> dict[str, Any]:
     return {
         "summary": asdict(b.summary),
@@ -112,16 +136,12 @@ def breakdown_dict(b: Breakdown) -> dict[str, Any]:
 def to_json_dict(result: Result) -> dict[str, Any]:
     """The whole result as the result.json contract."""
     overall = breakdown_dict(result.breakdown)
+    counts = issues_by_place(result.issues)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "bomtrace", "version": __version__},
         "generated_at": result.generated_at,
-        "inputs": [
-            {"path": i.path, "sha256": i.sha256,
-             "sheets": [{"name": s.name, "header_row": s.header_row, "mapping": s.mapping,
-                         "lines": s.lines, "skipped": s.skipped} for s in i.sheets]}
-            for i in result.inputs
-        ],
+        "inputs": [input_dict(i, counts) for i in result.inputs],
         "catalogs": [asdict(c) for c in result.catalogs],
         "basis": result.basis,
         "as_of": result.as_of,
