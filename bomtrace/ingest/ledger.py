@@ -39,8 +39,9 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
     lines: list[RawLine] = []
     skipped: Counter[str] = Counter()
     header_key = [normalize_header(c) for c in header_cells]
+    ignored = {i for i, cell in enumerate(header_cells) if cell and header_field(cell, overrides) == IGNORE}
     for number, cells in table.rows[index + 1:]:
-        reason, detail = _classify(table, number, cells, header_key, columns, header_cells)
+        reason, detail = _classify(table, number, cells, header_key, columns, header_cells, ignored)
         if reason is None:
             fields = {field: cells[i] for i, field in columns.items() if i < len(cells) and cells[i]}
             raw = {header_cells[i] if i < len(header_cells) and header_cells[i] else f"column {i + 1}": cells[i]
@@ -61,9 +62,10 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
 
 
 def _classify(table: Table, number: int, cells: list[str], header_key: list[str], columns: dict[int, str],
-              header_cells: list[str]) -> tuple[str | None, str]:
+              header_cells: list[str], ignored: set[int]) -> tuple[str | None, str]:
     """Why a row below the header is skipped (a reason and its words for the issue), or (None, '') for
-    a line."""
+    a line. Text in columns left unread on purpose (`ignored`: row numbers, --map HEADER=ignore) does
+    not make a row more than a title."""
     if not any(cells):
         if number in table.beyond:
             return UNREAD, (f"{UNREAD}: its only text is right of the columns read (column "
@@ -79,12 +81,15 @@ def _classify(table: Table, number: int, cells: list[str], header_key: list[str]
     read = {field: cells[i] for i, field in columns.items() if i < len(cells) and cells[i]}
     if any(read.get(field) for field in IDENTIFYING):
         return None, ""
-    if read:
+    unread = [i for i, cell in enumerate(cells) if cell and i not in columns]
+    telling = [i for i in unread if i not in ignored]
+    if read and not telling:
         shown = "; ".join(f"{field} {_short(text)!r}" for field, text in read.items())
         return TITLE, f"a {TITLE} (no part number, marking, maker or description; {shown})"
-    column = next(i for i, cell in enumerate(cells) if cell)
-    name = header_cells[column] if column < len(header_cells) and header_cells[column] else f"column {column + 1}"
-    return UNREAD, f"{UNREAD}: its only text is in columns not read ({name!r}: {_short(cells[column])!r})"
+    i = (telling or unread)[0]
+    name = header_cells[i] if i < len(header_cells) and header_cells[i] else f"column {letters(i + 1)}"
+    return UNREAD, (f"{UNREAD}: no part number, marking, maker or description is read, and a column not read "
+                    f"holds {name!r}: {_short(cells[i])!r}")
 
 
 def unread_columns(table: Table, header_index: int, columns: dict[int, str],
