@@ -63,19 +63,25 @@ class Worker:
         self.lanes = [Lane(name, max_size) for name, max_size in lanes]
         self._wake = threading.Condition()
         self._stop = threading.Event()
+        self._ready = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._local = threading.local()  # the lane the current thread runs
 
-    def start(self) -> int:
-        """Requeue what a crash left running and start the lanes; returns how many were requeued."""
-        requeued = self._until_stored(self.store.requeue_interrupted, "requeue") or 0
-        if requeued:
-            log.warning("picked up %d analysis(es) interrupted by a crash", requeued)
+    def start(self) -> None:
+        """Start the lanes; the first puts back in the queue what a crash left running (waiting out a
+        locked database if need be) before any lane claims an analysis. Never blocks."""
         for lane in self.lanes:
             thread = threading.Thread(target=self._loop, args=(lane,), name=f"bomtrace-worker-{lane.name}",
                                       daemon=True)
             self._threads.append(thread)
             thread.start()
-        return requeued
+
+    def _requeue(self) -> None:
+        """Requeue what a crash left running, then let the lanes claim."""
+        requeued = self._until_stored(self.store.requeue_interrupted, "requeue interrupted analyses") or 0
+        if requeued:
+            log.warning("picked up %d analysis(es) interrupted by a crash", requeued)
+        self._ready.set()
 
     def wake(self) -> None:
         """Tell the lanes new work is queued."""
@@ -98,8 +104,14 @@ class Worker:
         """Claim and run queued analyses until stopped; wait for a wake-up (or a second) when none.
         Nothing an analysis or the database raises ends the loop."""
         lane.alive = True
+        self._local.lane = lane
         wait = pauses()
         try:
+            if lane is self.lanes[0]:
+                self._requeue()
+            while not self._ready.wait(0.5):
+                if self._stop.is_set():
+                    return
             while not self._stop.is_set():
                 try:
                     job = self.store.claim_next(self.settings.clock(), lane.max_size)
@@ -174,15 +186,22 @@ class Worker:
         """`action()` against the store, tried again with back-off until it succeeds or the worker is
         stopped (then None: an analysis left running is requeued at the next start)."""
         wait = pauses()
+        lane: Lane | None = getattr(self._local, "lane", None)
         while True:
             try:
-                return action()
+                value = action()
             except Exception as error:  # noqa: BLE001 - whatever the store raises, the worker outlives it
+                if lane is not None:
+                    lane.last_error = one_line(error)
                 if self._stop.is_set():
                     log.warning("worker stopped before it could %s (%s)", what, one_line(error))
                     return None
                 log.warning("worker cannot %s (%s); trying again", what, one_line(error))
                 self._stop.wait(next(wait))
+                continue
+            if lane is not None:
+                lane.last_error = None
+            return value
 
 
 def sheet_ledgers(result: Result, sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:
