@@ -15,6 +15,8 @@ from bomtrace.vocabulary import place
 
 BLANK, HEADER, TOTAL, TITLE, UNREAD = ("blank", "repeated header", "total", "title",
                                        "no content in read columns")
+#: the reasons in the order a ledger lists them
+REASONS = (BLANK, HEADER, TOTAL, TITLE, UNREAD)
 #: every row of a sheet without a header row
 NO_HEADER = "sheet skipped"
 #: fields that say what a line is; a row with text only in other read columns reads as a title
@@ -40,8 +42,11 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
     skipped: Counter[str] = Counter()
     header_key = [normalize_header(c) for c in header_cells]
     ignored = {i for i, cell in enumerate(header_cells) if cell and header_field(cell, overrides) == IGNORE}
+    content: list[list[str]] = []
     for number, cells in table.rows[index + 1:]:
         reason, detail = _classify(table, number, cells, header_key, columns, header_cells, ignored)
+        if reason in (None, UNREAD):
+            content.append(cells)
         if reason is None:
             fields = {field: cells[i] for i, field in columns.items() if i < len(cells) and cells[i]}
             raw = {header_cells[i] if i < len(header_cells) and header_cells[i] else f"column {i + 1}": cells[i]
@@ -52,12 +57,13 @@ def lines_from_table(file: str, table: Table, overrides: Mapping[str, str] | Non
         if reason != BLANK:
             issues.append(Issue(place(file, table.name, number), f"Row skipped as {detail} in "
                                 f"{place(file, table.name, number)}."))
-    unread = unread_columns(table, index, columns, overrides)
+    unread = unread_columns(header_cells, content, columns, overrides)
     issues += [_unread_issue(column, where) for column in unread if column.reason != "ignored"]
     mapping = {header_cells[i]: field for i, field in sorted(columns.items())}
     headers = tuple(cell for cell in header_cells if cell)
+    ledger = {reason: skipped[reason] for reason in REASONS if skipped[reason]}
     info = SheetInfo(table.name, header_number, mapping, len(lines), headers=headers,
-                     rows_read=len(table.rows) - index - 1, skipped_rows=dict(skipped), unread=tuple(unread))
+                     rows_read=len(table.rows) - index - 1, skipped_rows=ledger, unread=tuple(unread))
     return lines, info, issues
 
 
@@ -92,14 +98,14 @@ def _classify(table: Table, number: int, cells: list[str], header_key: list[str]
                     f"holds {name!r}: {_short(cells[i])!r}")
 
 
-def unread_columns(table: Table, header_index: int, columns: dict[int, str],
+def unread_columns(header_cells: list[str], rows: list[list[str]], columns: dict[int, str],
                    overrides: Mapping[str, str] | None = None) -> list[UnreadColumn]:
-    """The columns below the header that hold text but are read as no field, with why: left unread on
-    purpose (ignored), naming a field an earlier column took (duplicate), or not recognised."""
-    header_cells = table.rows[header_index][1]
+    """The columns holding text in `rows` (the lines, and the rows skipped for want of a read column)
+    that are read as no field, with why: left unread on purpose (ignored), naming a field an earlier
+    column took (duplicate), or not recognised."""
     counts: Counter[int] = Counter()
     examples: dict[int, str] = {}
-    for _, cells in table.rows[header_index + 1:]:
+    for cells in rows:
         for i, cell in enumerate(cells):
             if cell and i not in columns:
                 counts[i] += 1
