@@ -50,20 +50,22 @@ def patch_sheet(data: bytes, change: Callable[[str], str], member: str = "xl/wor
 
 
 def zip_bomb(expanded: int = 30 * 1024 * 1024, kind: str = "xlsx") -> bytes:
-    """A zip of an xlsx's (or ods's) parts whose sheet expands to `expanded` bytes of one repeated row:
-    a thousand times its packed size."""
+    """A zip of an xlsx's (or ods's) parts whose sheet expands to `expanded` bytes of one repeated row,
+    hundreds of times its packed size (written in chunks: a bomb of gigabytes needs no gigabytes here)."""
     row = b'<row><c t="inlineStr"><is><t>VP230</t></is></c></row>'
-    body = row * (expanded // len(row))
+    chunk = row * (1024 * 1024 // len(row))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if kind == "ods":
             archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
                              compress_type=zipfile.ZIP_STORED)
             archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
-            archive.writestr("content.xml", body)
         else:
             archive.writestr("xl/workbook.xml", b"<workbook/>")
-            archive.writestr("xl/worksheets/sheet1.xml", body)
+        with archive.open("content.xml" if kind == "ods" else "xl/worksheets/sheet1.xml", "w",
+                          force_zip64=expanded > 2**31) as member:
+            for _ in range(expanded // len(chunk)):
+                member.write(chunk)
     return buffer.getvalue()
 
 
