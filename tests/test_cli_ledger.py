@@ -46,8 +46,8 @@ def test_a_map_naming_a_header_no_sheet_has_is_a_usage_error(tmp_path: Path) -> 
     path.write_text("Marking,Maker\nVP230,Texas Instruments\n", encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(path), "--map", "Typo=part_number", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert ("Invalid value for --map: No sheet has a column headed 'Typo', named by --map. Headers found: "
-            "'Marking', 'Maker'.") in " ".join(result.stderr.replace("│", " ").split())
+    assert ("Invalid value for --map: No sheet has a column headed 'Typo', named in the column mapping. "
+            "Headers found: 'Marking', 'Maker'.") in " ".join(result.stderr.replace("│", " ").split())
     assert not (tmp_path / "o").exists()
 
 

@@ -169,8 +169,8 @@ def test_the_header_as_ukrainian_teardowns_write_it_is_read_without_a_map(tmp_pa
 def test_a_map_naming_a_header_no_sheet_has_names_the_headers_there_are() -> None:
     with pytest.raises(Exception) as caught:
         check_mapping({"Typo": "part_number", "Marking": "marking"}, ["Marking", "Maker", "Marking"])
-    assert caught.value.args[0] == ("No sheet has a column headed 'Typo', named by --map. Headers found: 'Marking', "
-                                    "'Maker'.")
+    assert caught.value.args[0] == ("No sheet has a column headed 'Typo', named in the column mapping. Headers "
+                                    "found: 'Marking', 'Maker'.")
 
 
 def test_a_duplicate_field_column_is_warned_about(tmp_path: Path) -> None:

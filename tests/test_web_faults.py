@@ -152,6 +152,13 @@ def test_nul_and_direction_overrides_reach_no_download_and_no_name(tmp_path: Pat
             assert not any(c in body for c in "\x00\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), fmt
 
 
+def test_an_upload_mapping_a_header_the_file_lacks_is_refused_naming_the_headers(client: TestClient) -> None:
+    response = client.post("/api/cases", files={"file": ("t.csv", GOOD_CSV)}, data={"mapping": "Chip=part_number"})
+    assert (response.status_code, response.json()["detail"]) == (
+        422, ("No sheet has a column headed 'Chip', named in the column mapping. Headers found: 'Marking', "
+              "'Manufacturer'."))
+
+
 def test_health_needs_no_token_and_shows_no_case_data(tmp_path: Path) -> None:
     with app_client(tmp_path / "data", token=TOKEN) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}

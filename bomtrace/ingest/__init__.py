@@ -90,7 +90,7 @@ def read_inputs(
         except InputError as error:
             log.warning("%s", error.message)
             result.issues.append(Issue(error.place, error.message))
-            result.failed.append(str(path))
+            result.failed.append(clean(str(path)))
             continue
         result.inputs.append(info)
         result.lines.extend(lines)

@@ -128,5 +128,5 @@ def check_mapping(mapping: Mapping[str, str], headers: Iterable[str]) -> None:
     missing = [header for header in mapping if normalize_header(header) not in known]
     if missing:
         names = ", ".join(repr(h) for h in found[:40]) + (" ..." if len(found) > 40 else "") or "none"
-        raise UnknownHeader(f"No sheet has a column headed {', '.join(repr(m) for m in missing)}, named by "
-                            "--map", f"Headers found: {names}.")
+        raise UnknownHeader(f"No sheet has a column headed {', '.join(repr(m) for m in missing)}, named in the "
+                            "column mapping", f"Headers found: {names}.")
