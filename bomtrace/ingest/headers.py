@@ -25,11 +25,12 @@ class UnknownHeader(BomtraceError):
     """A column mapping names a header that no sheet read has (a usage error)."""
 
 
+_PUNCTUATION = re.compile(r"[^\w/#\-\s\u2116]")
+
+
 def normalize_header(text: str) -> str:
     """Lower case, ё as е, punctuation other than / # - _ № dropped, spaces collapsed."""
-    text = text.lower().replace("\u0451", "\u0435")
-    text = re.sub(r"[^\w/#\-\s\u2116]", " ", text)
-    return " ".join(text.split())
+    return " ".join(_PUNCTUATION.sub(" ", text.lower().replace("\u0451", "\u0435")).split())
 
 
 @lru_cache(maxsize=1)

@@ -77,7 +77,7 @@ def _classify(table: Table, number: int, cells: list[str], header_key: list[str]
             return UNREAD, (f"{UNREAD}: its only text is right of the columns read (column "
                             f"{letters(table.beyond[number])})")
         return BLANK, BLANK
-    if [normalize_header(c) for c in cells[: len(header_key)]] == header_key:
+    if _repeats_header(cells, header_key):
         return HEADER, f"a {HEADER}"
     first = next(cell for cell in cells if cell)
     if _TOTAL_ROW.match(first):
@@ -96,6 +96,15 @@ def _classify(table: Table, number: int, cells: list[str], header_key: list[str]
     name = header_cells[i] if i < len(header_cells) and header_cells[i] else f"column {letters(i + 1)}"
     return UNREAD, (f"{UNREAD}: no part number, marking, maker or description is read, and a column not read "
                     f"holds {name!r}: {_short(cells[i])!r}")
+
+
+def _repeats_header(cells: list[str], header_key: list[str]) -> bool:
+    """Whether a row is the header again (compared as headers are normalised); the first header cell
+    is compared alone first, as nearly every row differs there."""
+    first = next((i for i, key in enumerate(header_key) if key), None)
+    if first is None or first >= len(cells) or normalize_header(cells[first]) != header_key[first]:
+        return False
+    return [normalize_header(c) for c in cells[: len(header_key)]] == header_key
 
 
 def unread_columns(header_cells: list[str], rows: list[list[str]], columns: dict[int, str],

@@ -74,6 +74,8 @@ class TableBuilder:
         self.last = 0
         #: rows holding text so far
         self.filled = 0
+        #: one string object per distinct cell text: a column of repeated makers or samples costs one
+        self._texts: dict[str, str] = {}
 
     def add(self, number: int, values: Sequence[object], beyond: int | None = None) -> None:
         """Row `number` with its values from column 1 (those past Limits.max_columns are not read; give
@@ -99,6 +101,7 @@ class TableBuilder:
             self.cleaned[number] = removed(joined)
             texts = [clean(t) for t in texts]
         self.budget.charge(len(texts), len(joined), self.name, number)
+        texts = [self._texts.setdefault(t, t) for t in texts]
         self.rows.append((number, texts))
         self.last = number
         self.filled += bool(texts)

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from itertools import islice
 
 from bomtrace.config import Limits
@@ -36,22 +37,47 @@ _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 def decode_text(name: str, data: bytes) -> tuple[str, str]:
     """CSV bytes as text and the encoding used: UTF-8 (BOM or not), UTF-16 with a BOM, else the best
     reading among the regional encodings (see the module's docstring)."""
+    encoding = text_encoding(name, data)
+    return "".join(text_lines(data, encoding)), encoding
+
+
+def text_encoding(name: str, data: bytes) -> str:
+    """The encoding the whole of `data` decodes in, decided as the module's docstring says."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as error:
-            raise UnreadableInput("Broken UTF-16 text", name, "Save it as CSV (UTF-8).") from error
+        return _checked(name, data, "utf-16", "Broken UTF-16 text")
     if b"\x00" in data[:4096]:
         raise UnreadableInput("File is binary, not text", name, "Save it as CSV (UTF-8).")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     encoding = regional_encoding(data) or _detected(name, data)
+    return _checked(name, data, encoding, f"Unknown text encoding (guessed {encoding})")
+
+
+def _checked(name: str, data: bytes, encoding: str, what: str) -> str:
+    """`encoding` when all of `data` decodes in it; else UnreadableInput saying `what`."""
     try:
-        return data.decode(encoding), encoding
+        data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
-        raise UnreadableInput(f"Unknown text encoding (guessed {encoding})", name, "Save it as CSV (UTF-8).") from error
+        raise UnreadableInput(what, name, "Save it as CSV (UTF-8).") from error
+    return encoding
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
+
+
+def text_lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The text's lines with their endings (\\r\\n, \\n or \\r), decoded one at a time so a large file is
+    never held as text whole; a UTF-8 byte-order mark is dropped. (In every encoding read here but
+    UTF-16 a line break is a byte of its own.)"""
+    if encoding == "utf-16":
+        yield from io.StringIO(data.decode(encoding), newline="")
+        return
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    for match in _LINE.finditer(data, start):
+        yield match.group().decode(encoding)
 
 
 def regional_encoding(data: bytes) -> str | None:
@@ -59,7 +85,7 @@ def regional_encoding(data: bytes) -> str | None:
     cleanly."""
     from charset_normalizer.md import mess_ratio
 
-    head = data[:SAMPLE_BYTES].rpartition(b"\n")[0] or data[:SAMPLE_BYTES]
+    head = _head(data, "")
     letters = b"\n".join(m.group() for m in islice(_NON_ASCII_LINE.finditer(data), 2000))[:SAMPLE_BYTES]
     scored = []
     for order, encoding in enumerate(REGIONAL):
@@ -73,6 +99,13 @@ def regional_encoding(data: bytes) -> str | None:
         return None
     fields, mess, _, encoding = min(scored)
     return encoding if fields < 0 or mess < MESS_LIMIT else None
+
+
+def _head(data: bytes, encoding: str) -> bytes:
+    """The start of the file to sniff: SAMPLE_BYTES cut after a line break (all of it for UTF-16, or
+    when the first line is longer)."""
+    head, newline, _ = data[:SAMPLE_BYTES].rpartition(b"\n")
+    return head + newline if newline and encoding != "utf-16" else data
 
 
 def _detected(name: str, data: bytes) -> str:
@@ -117,10 +150,11 @@ def sniff_delimiter(text: str) -> str:
 
 def text_table(name: str, data: bytes, limits: Limits, budget: Budget, head: int | None = None) -> Table:
     """A CSV/TSV/TXT file as one Table, each record numbered by the line it starts on."""
-    text, encoding = decode_text(name, data)
+    encoding = text_encoding(name, data)
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))  # a cell may be the whole file
-    delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start_text = "".join(islice(text_lines(_head(data, encoding), encoding), 2 * HEADER_SEARCH_ROWS))
+    delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(start_text)
+    reader = csv.reader(text_lines(data, encoding), delimiter=delimiter)
     builder = TableBuilder(name, None, limits, budget, gaps_are_rows=False)
     start = 1
     try:

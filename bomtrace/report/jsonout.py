@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from bomtrace import __version__, task_force
 from bomtrace.models import Breakdown, InputInfo, Issue, LineResult, OwnerAtDate, Result, ScreeningHit
-from bomtrace.report.files import atomic_write_bytes
 from bomtrace.screening import MIN_KEY
 from bomtrace.vocabulary import place
 
@@ -133,8 +135,27 @@ def breakdown_dict(b: Breakdown) -> dict[str, Any]:
     }
 
 
-def to_json_dict(result: Result) -> dict[str, Any]:
-    """The whole result as the result.json contract."""
+class _Lines(list[Any]):
+    """The lines as the JSON encoder walks them: each line's dict made when it is written, so a result
+    of 200,000 lines is never held as dicts (nor as one string) at once."""
+
+    def __init__(self, lines: Sequence[LineResult]) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def __iter__(self) -> Iterator[Any]:
+        return (line_dict(r) for r in self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __bool__(self) -> bool:
+        return bool(self._lines)
+
+
+def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
+    """The whole result as the result.json contract (its lines made as they are walked, with
+    `lazy_lines`, for the streaming writer)."""
     overall = breakdown_dict(result.breakdown)
     counts = issues_by_place(result.issues)
     return {
@@ -153,7 +174,7 @@ def to_json_dict(result: Result) -> dict[str, Any]:
              "by_country": breakdown_dict(b)["by_country"]}
             for name, b in result.by_sample
         ],
-        "lines": [line_dict(r) for r in result.lines],
+        "lines": _Lines(result.lines) if lazy_lines else [line_dict(r) for r in result.lines],
         "issues": [{"source": i.source, "message": i.message} for i in result.issues],
         "screening": screening_dict(result),
         **made_in_dicts(result),
@@ -163,6 +184,21 @@ def to_json_dict(result: Result) -> dict[str, Any]:
 
 
 def write_json(result: Result, out: Path) -> Path:
-    """DIR/result.json, UTF-8, keys in contract order."""
-    text = json.dumps(to_json_dict(result), ensure_ascii=False, indent=2) + "\n"
-    return atomic_write_bytes(out / "result.json", text.encode("utf-8"))
+    """DIR/result.json, UTF-8, keys in contract order, indented by two; written as it is encoded into
+    a temporary file renamed over the target (as report.files.atomic_write_bytes does), so a large
+    result never sits in memory as one string."""
+    path = out / "result.json"
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(to_json_dict(result, lazy_lines=True))
+    handle, temp = tempfile.mkstemp(dir=out, prefix=".result.json.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            for batch in iter(lambda: "".join(islice(chunks, 4096)), ""):
+                stream.write(batch)
+            stream.write("\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
