@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bomtrace.config import MB, Limits
+from bomtrace.config import Limits
 from bomtrace.errors import InputTooLarge, UnreadableInput
 from bomtrace.ingest.cells import UNSAFE, cell_text, clean, removed
 
@@ -51,8 +51,8 @@ class Budget:
                                 "filled), over the cell limit", self.file,
                                 RAISE_FIX.format(option="Limits.max_cells"), sheet, row)
         if self.chars > self.limits.max_text_chars:
-            raise InputTooLarge(f"File holds over {self.limits.max_text_chars // MB:,} M characters of text, "
-                                "over the text limit", self.file,
+            raise InputTooLarge(f"File holds over {self.limits.max_text_chars:,} characters of text, over the "
+                                "text limit", self.file,
                                 RAISE_FIX.format(option="Limits.max_text_chars"), sheet, row)
 
 
