@@ -93,7 +93,8 @@ def valid_bomb(path: Path, expanded: int) -> Path:
     return path
 
 
-def measure(case: str, command: list[str], env: dict[str, str], timeout: float, cap: int | None) -> Figure:
+def measure(case: str, command: list[str], env: dict[str, str], timeout: float, cap: int | None,
+            cwd: Path) -> Figure:
     """Run `command` as a fresh process: wall time, peak RSS and its first line of error (or last of output).
 
     The peak comes from GNU time, a small process: Linux carries a process's high-water RSS across
@@ -105,7 +106,7 @@ def measure(case: str, command: list[str], env: dict[str, str], timeout: float, 
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         process = subprocess.Popen([TIME, "-f", "%M", "-o", peak.name, *command], stdout=out,
-                                   stderr=subprocess.STDOUT, env=env)
+                                   stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -177,10 +178,12 @@ def crafted_cases(work: Path) -> list[tuple[str, list[str]]]:
 
 
 def run_all(cases: list[tuple[str, list[str]]], env: dict[str, str], timeout: float, cap: int | None,
-            label: str) -> list[Figure]:
+            label: str, cwd: Path) -> list[Figure]:
+    """Measure every case (from `cwd`: not the repository, whose folder would come first on sys.path and
+    shadow the code on PYTHONPATH)."""
     figures = []
     for case, command in cases:
-        figure = measure(case, command, env, timeout, cap)
+        figure = measure(case, command, env, timeout, cap, cwd)
         figures.append(figure)
         print(f"{label:6} | {figure.case:70} | {figure.seconds:8.2f} s | {figure.peak_mb:8.0f} MB | "
               f"{figure.outcome[:150]}", flush=True)
@@ -192,6 +195,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=199_000)
     parser.add_argument("--before", type=Path, help="older code to run the same cases with (on PYTHONPATH)")
     parser.add_argument("--only", choices=["big", "crafted"])
+    parser.add_argument("--skip-after", action="store_true", help="with --before: time the older code only")
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bomtrace-ingest-bench-"))
@@ -205,15 +209,16 @@ def main() -> int:
     warm = work / "warm.csv"
     warm.write_text("Marking\nVP230\n", encoding="utf-8")
     for code in [None, args.before] if args.before else [None]:  # build each index cache before timing
-        subprocess.run(analyze(warm, work / "warm"), capture_output=True, check=False,
+        subprocess.run(analyze(warm, work / "warm"), capture_output=True, check=False, cwd=work,
                        env={**env, "PYTHONPATH": f"{code}{os.pathsep}{ROOT}", "BOMTRACE_CACHE_DIR": str(
                            work / "cache-before")} if code else env)
     print(f"{'code':6} | {'case':70} | {'time':>10} | {'peak RSS':>11} | outcome")
-    run_all(cases, env, args.timeout, None, "after")
+    if not (args.before and args.skip_after):
+        run_all(cases, env, args.timeout, None, "after", work)
     if args.before:
         before_env = {**env, "PYTHONPATH": f"{args.before}{os.pathsep}{ROOT}",
                       "BOMTRACE_CACHE_DIR": str(work / "cache-before")}
-        run_all(cases, before_env, args.timeout, BEFORE_CAP, "before")
+        run_all(cases, before_env, args.timeout, BEFORE_CAP, "before", work)
     print(f"(inputs in {work}; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
     return 0
 
