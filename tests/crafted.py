@@ -89,9 +89,11 @@ def huge_merge() -> bytes:
 
 
 def repeated_columns_ods() -> bytes:
-    """An .ods under a kilobyte whose one text cell repeats across 16,384 columns and a million rows."""
-    content = (ODS_HEAD + '<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
-               'table:number-columns-repeated="16384" office:value-type="string"><text:p>VP230</text:p>'
+    """An .ods under a kilobyte whose one text cell repeats across 1,000 columns and 100,000 rows: calamine
+    expands it to 100 million cells and aborts its process when the allocation fails (a million rows
+    by 16,384 columns it refuses politely, as too large to be a sheet)."""
+    content = (ODS_HEAD + '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+               'table:number-columns-repeated="1000" office:value-type="string"><text:p>VP230</text:p>'
                "</table:table-cell></table:table-row>" + ODS_TAIL)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
