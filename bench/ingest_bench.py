@@ -169,9 +169,9 @@ def crafted_cases(work: Path) -> list[tuple[str, list[str]]]:
                       analyze(path, work / "out", "--format", "json")))
     ods = work / crafted.CRAFTED["repeated columns .ods"][0]
     cases.append(("repeated columns .ods: the reader alone, address space capped as in its child",
-                  python("import resource; from bomtrace.config import Limits; "
-                         "from bomtrace.ingest.calamine import _limit_memory, _read\n"
-                         "_limit_memory(Limits().reader_memory_bytes)\n"
+                  python("from bomtrace.config import Limits\n"
+                         "from bomtrace.ingest.calamine import _limit_memory, _read, reader_allowance\n"
+                         f"_limit_memory(reader_allowance(open({str(ods)!r}, 'rb').read(), Limits()))\n"
                          f"try:\n  _read({ods.name!r}, open({str(ods)!r}, 'rb').read(), Limits(), None)\n"
                          "except Exception as error:\n  print('Error:', str(error)[:160])")))
     return cases

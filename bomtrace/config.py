@@ -63,8 +63,10 @@ class Limits:
     max_cells: int = 5_000_000
     #: characters of cell text kept for one file
     max_text_chars: int = 100_000_000
-    #: address space a child process reading .xls/.ods may add to what it starts with
+    #: address space a child process reading .xls/.ods may add to what it starts with: 20 times the
+    #: file's expanded size, at least reader_memory_floor, at most reader_memory_bytes
     reader_memory_bytes: int = 1024 * MB
+    reader_memory_floor: int = 256 * MB
     #: seconds a child process reading .xls/.ods may take
     reader_seconds: float = 120.0
 

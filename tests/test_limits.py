@@ -72,3 +72,15 @@ def test_a_zip_within_the_limits_under_another_name_is_read_for_what_it_is() -> 
 def test_a_small_file_is_not_held_to_the_ratio() -> None:
     rows = [crafted.TABLE[0]] + [crafted.TABLE[1]] * 2000  # compresses far better than 100:1, under 1 MB
     assert len(read_tables("t.xlsx", crafted.workbook(rows))[0].rows) == 2001
+
+
+def test_the_xls_and_ods_reader_may_use_twenty_times_the_file_between_a_floor_and_a_cap() -> None:
+    from bomtrace.ingest.calamine import reader_allowance
+
+    mb = 1024 * 1024
+    assert reader_allowance(crafted.repeated_columns_ods(), Limits()) == 256 * mb
+    bomb = crafted.zip_bomb()
+    expanded = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist())
+    assert reader_allowance(bomb, Limits()) == 20 * expanded
+    assert reader_allowance(crafted.zip_bomb(60 * mb), Limits()) == 1024 * mb
+    assert reader_allowance(b"\xd0\xcf\x11\xe0" + b"\0" * (20 * mb), Limits()) == 20 * (20 * mb + 4)

@@ -1,9 +1,10 @@
 """Legacy .xls and .ods, read by calamine in a child process. calamine parses a whole sheet natively
-and aborts the process when an allocation fails (an .ods cell repeated across 16,384 columns and a
-million rows asks for terabytes), so it cannot be bounded from outside: the child gets an address-space
-limit (RLIMIT_AS, Limits.reader_memory_bytes over what it starts with) and a time limit, builds its
-tables through the same TableBuilder limits, and sends them back as JSON. A crafted file costs an error,
-never the process that asked (nor a web server)."""
+and aborts the process when an allocation fails (an .ods cell repeated across a thousand columns and
+a hundred thousand rows asks for gigabytes), so it cannot be bounded from outside: the child gets an
+address-space limit (RLIMIT_AS: what it starts with, plus 20 times the file's expanded size, at least
+Limits.reader_memory_floor and at most Limits.reader_memory_bytes) and a time limit, builds its tables
+through the same TableBuilder limits, and sends them back as JSON. A crafted file costs an error, never
+the process that asked (nor a web server)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 import json
 import multiprocessing
 import os
+import zipfile
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -21,6 +23,21 @@ from bomtrace.ingest.tables import Budget, Table, TableBuilder
 _ERRORS: dict[str, type[InputError]] = {cls.__name__: cls for cls in (UnreadableInput, InputTooLarge, NoPartColumn)}
 
 
+#: how many times its expanded size a file's reader may use
+MEMORY_PER_BYTE = 20
+
+
+def reader_allowance(data: bytes, limits: Limits) -> int:
+    """The memory the reader of `data` may add: MEMORY_PER_BYTE times its expanded size (members of
+    a zip, else the file), within Limits.reader_memory_floor and reader_memory_bytes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        expanded = len(data)
+    return min(limits.reader_memory_bytes, max(limits.reader_memory_floor, MEMORY_PER_BYTE * expanded))
+
+
 def calamine_tables(name: str, data: bytes, limits: Limits, head: int | None = None) -> list[Table]:
     """Every sheet of an .xls or .ods as a Table, read in a child process within the limits."""
     if "forkserver" in multiprocessing.get_all_start_methods():  # a clean process to fork from, even in a server
@@ -29,12 +46,13 @@ def calamine_tables(name: str, data: bytes, limits: Limits, head: int | None = N
     else:
         context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, name, data, limits, head), daemon=True,
+    allowance = reader_allowance(data, limits)
+    child = context.Process(target=_child, args=(sender, name, data, limits, head, allowance), daemon=True,
                             name="bomtrace-calamine")
     child.start()
     sender.close()
     try:
-        payload = _receive(receiver, child, name, limits)
+        payload = _receive(receiver, child, name, limits, allowance)
     finally:
         receiver.close()
         if child.is_alive():
@@ -43,7 +61,7 @@ def calamine_tables(name: str, data: bytes, limits: Limits, head: int | None = N
     return _tables(name, payload)
 
 
-def _receive(receiver: Connection, child: Any, name: str, limits: Limits) -> bytes:
+def _receive(receiver: Connection, child: Any, name: str, limits: Limits, allowance: int) -> bytes:
     """The child's answer; an error naming the limit when it ran out of memory or time."""
     if not receiver.poll(limits.reader_seconds):
         child.kill()
@@ -55,12 +73,16 @@ def _receive(receiver: Connection, child: Any, name: str, limits: Limits) -> byt
     except (EOFError, OSError):
         child.join(5)
     if child.exitcode is not None and child.exitcode < 0:  # killed by a signal: calamine's abort, the OOM killer
-        raise InputTooLarge(f"Workbook needs more than the {limits.reader_memory_bytes // MB:,} MB a reader may "
-                            f"use to open (the reader was stopped by signal {-child.exitcode})", name,
-                            "If it is a real teardown, save it as .xlsx or CSV, or raise "
-                            "Limits.reader_memory_bytes.")
+        raise _too_big(name, allowance, f" (the reader was stopped by signal {-child.exitcode})")
     raise UnreadableInput(f"Workbook cannot be read (the reader ended with exit code {child.exitcode})", name,
                           "Save it as .xlsx and try again.")
+
+
+def _too_big(name: str, allowance: int, how: str = "") -> InputTooLarge:
+    """The error for a workbook whose reader ran out of the memory it may use."""
+    return InputTooLarge(f"Workbook needs more than the {allowance // MB:,} MB its reader may use{how}", name,
+                         "If it is a real teardown, save it as .xlsx or CSV (read in a stream), or raise "
+                         "Limits.reader_memory_floor and reader_memory_bytes.")
 
 
 def _most_bytes(limits: Limits) -> int:
@@ -81,9 +103,9 @@ def _tables(name: str, payload: bytes) -> list[Table]:
             for t in answer["tables"]]
 
 
-def _child(sender: Connection, name: str, data: bytes, limits: Limits, head: int | None) -> None:
+def _child(sender: Connection, name: str, data: bytes, limits: Limits, head: int | None, allowance: int) -> None:
     """In the child: limit the address space, read, answer with the tables or the error as JSON."""
-    _limit_memory(limits.reader_memory_bytes)
+    _limit_memory(allowance)
     try:
         tables = _read(name, data, limits, head)
         answer: dict[str, Any] = {"tables": [
@@ -94,10 +116,9 @@ def _child(sender: Connection, name: str, data: bytes, limits: Limits, head: int
                             "fix": error.fix,
                             "sheet": error.sheet, "row": error.row}}
     except MemoryError:
-        answer = {"error": {"type": "InputTooLarge", "fix": "If it is a real teardown, save it as .xlsx or CSV, or "
-                            "raise Limits.reader_memory_bytes.", "sheet": None, "row": None,
-                            "what": f"Workbook needs more than the {limits.reader_memory_bytes // MB:,} MB a "
-                                    "reader may use to open"}}
+        too_big = _too_big(name, allowance)
+        answer = {"error": {"type": "InputTooLarge", "what": too_big.what.removesuffix(f" in {too_big.place}"),
+                            "fix": too_big.fix, "sheet": None, "row": None}}
     sender.send_bytes(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
     sender.close()
 
