@@ -44,6 +44,8 @@ HEADER = ["№", "Зразок", "Модуль", "Найменування та 
 NOTE = "Знайдено на платі керування, маркування читається частково "
 BEFORE_CAP = 8 * 1024**3
 TIME = "/usr/bin/time"  # GNU time: the peak RSS of the command alone
+#: a case that calls code only this version has (skipped for --before)
+READER_ALONE = "the reader alone, address space capped as in its child"
 
 
 @dataclass
@@ -168,7 +170,7 @@ def crafted_cases(work: Path) -> list[tuple[str, list[str]]]:
         cases.append((f"valid xlsx expanding to 2 GB named {suffix} ({path.stat().st_size / 1e6:.1f} MB)",
                       analyze(path, work / "out", "--format", "json")))
     ods = work / crafted.CRAFTED["repeated columns .ods"][0]
-    cases.append(("repeated columns .ods: the reader alone, address space capped as in its child",
+    cases.append((f"repeated columns .ods: {READER_ALONE}",
                   python("from bomtrace.config import Limits\n"
                          "from bomtrace.ingest.calamine import _limit_memory, _read, reader_allowance\n"
                          f"_limit_memory(reader_allowance(open({str(ods)!r}, 'rb').read(), Limits()))\n"
@@ -218,7 +220,8 @@ def main() -> int:
     if args.before:
         before_env = {**env, "PYTHONPATH": f"{args.before}{os.pathsep}{ROOT}",
                       "BOMTRACE_CACHE_DIR": str(work / "cache-before")}
-        run_all(cases, before_env, args.timeout, BEFORE_CAP, "before", work)
+        run_all([case for case in cases if READER_ALONE not in case[0]], before_env, args.timeout, BEFORE_CAP,
+                "before", work)
     print(f"(inputs in {work}; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
     return 0
 

@@ -104,12 +104,12 @@ def repeated_columns_ods() -> bytes:
 
 
 def alias_bomb() -> bytes:
-    """YAML whose aliases expand to 10^9 strings (a kilobyte on disk)."""
+    """A YAML decision whose id is an alias that expands to 10^9 strings (half a kilobyte on disk)."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in "bcdefghi":
         previous = chr(ord(level) - 1)
         lines.append(f"{level}: &{level} [{', '.join(['*' + previous] * 10)}]")
-    lines.append("decisions: [*i]")
+    lines.append("decisions: [{id: *i, decision: accept}]")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
