@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from bomtrace import __version__, task_force
 from bomtrace.models import Breakdown, InputInfo, Issue, LineResult, OwnerAtDate, Result, ScreeningHit
+from bomtrace.report.files import atomic_write_chunks
 from bomtrace.screening import MIN_KEY
 from bomtrace.vocabulary import place
 
@@ -184,21 +183,8 @@ def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
 
 
 def write_json(result: Result, out: Path) -> Path:
-    """DIR/result.json, UTF-8, keys in contract order, indented by two; written as it is encoded into
-    a temporary file renamed over the target (as report.files.atomic_write_bytes does), so a large
-    result never sits in memory as one string."""
-    path = out / "result.json"
+    """DIR/result.json, UTF-8, keys in contract order, indented by two; encoded as it is written, so a
+    large result never sits in memory as one string."""
     chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(to_json_dict(result, lazy_lines=True))
-    handle, temp = tempfile.mkstemp(dir=out, prefix=".result.json.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            for batch in iter(lambda: "".join(islice(chunks, 4096)), ""):
-                stream.write(batch)
-            stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    batches = iter(lambda: "".join(islice(chunks, 4096)).encode("utf-8"), b"")
+    return atomic_write_chunks(out / "result.json", chain(batches, [b"\n"]))
