@@ -1,5 +1,5 @@
-"""Time and peak memory of ingest (issue 14), each case a fresh process measured by the kernel
-(wall time; peak RSS from wait4). Run by hand from the repository, the package installed:
+"""Time and peak memory of ingest (issue 14), each case a fresh process: wall time, CPU time and peak
+RSS (from GNU time). Run by hand from the repository, the package installed:
 
     python bench/ingest_bench.py [--rows 199000] [--before DIR] [--only big|crafted] [--timeout 900]
 
@@ -26,6 +26,7 @@ import csv
 import io
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,7 @@ READER_ALONE = "the reader alone, address space capped as in its child"
 class Figure:
     case: str
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     outcome: str
 
@@ -107,7 +109,7 @@ def measure(case: str, command: list[str], env: dict[str, str], timeout: float, 
         command = [sys.executable, "-c", launcher, *command]
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
-        process = subprocess.Popen([TIME, "-f", "%M", "-o", peak.name, *command], stdout=out,
+        process = subprocess.Popen([TIME, "-f", "%M %U %S", "-o", peak.name, *command], stdout=out,
                                    stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
             process.wait(timeout)
@@ -118,7 +120,7 @@ def measure(case: str, command: list[str], env: dict[str, str], timeout: float, 
         out.seek(0)
         lines = [line for line in out.read().decode("utf-8", "replace").splitlines() if line.strip()]
         report = peak.read().split("\n")
-    kilobytes = [line for line in report if line.strip().isdigit()]
+    figures = [line.split() for line in report if re.fullmatch(r"\d+ [\d.]+ [\d.]+", line.strip())]
     signalled = [line for line in report if line.startswith("Command terminated by signal")]
     if signalled or seconds >= timeout:
         outcome = (signalled[0] if signalled else "killed") + (" (timeout)" if seconds >= timeout else "")
@@ -127,7 +129,8 @@ def measure(case: str, command: list[str], env: dict[str, str], timeout: float, 
         outcome = (errors[0] if errors else lines[-1] if lines else "") + f" [exit {process.returncode}]"
         if any("MemoryError" in line for line in lines):
             outcome = "MemoryError (traceback) " + outcome
-    return Figure(case, seconds, int(kilobytes[-1]) / 1024 if kilobytes else float("nan"), outcome)
+    kilobytes, user, system = figures[-1] if figures else ("nan", "nan", "nan")
+    return Figure(case, seconds, float(user) + float(system), float(kilobytes) / 1024, outcome)
 
 
 def python(code: str) -> list[str]:
@@ -187,8 +190,8 @@ def run_all(cases: list[tuple[str, list[str]]], env: dict[str, str], timeout: fl
     for case, command in cases:
         figure = measure(case, command, env, timeout, cap, cwd)
         figures.append(figure)
-        print(f"{label:6} | {figure.case:70} | {figure.seconds:8.2f} s | {figure.peak_mb:8.0f} MB | "
-              f"{figure.outcome[:150]}", flush=True)
+        print(f"{label:6} | {figure.case:70} | {figure.seconds:8.2f} s | {figure.cpu_seconds:8.2f} s | "
+              f"{figure.peak_mb:8.0f} MB | {figure.outcome[:150]}", flush=True)
     return figures
 
 
@@ -214,7 +217,8 @@ def main() -> int:
         subprocess.run(analyze(warm, work / "warm"), capture_output=True, check=False, cwd=work,
                        env={**env, "PYTHONPATH": f"{code}{os.pathsep}{ROOT}", "BOMTRACE_CACHE_DIR": str(
                            work / "cache-before")} if code else env)
-    print(f"{'code':6} | {'case':70} | {'time':>10} | {'peak RSS':>11} | outcome")
+    print(f"{'code':6} | {'case':70} | {'wall':>10} | {'CPU':>10} | {'peak RSS':>11} | outcome "
+          f"(load average {os.getloadavg()[0]:.2f} at the start)")
     if not (args.before and args.skip_after):
         run_all(cases, env, args.timeout, None, "after", work)
     if args.before:
