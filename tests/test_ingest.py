@@ -45,12 +45,52 @@ HEADERS = [
     ("Manufacturer (as reported)", "manufacturer"),
     ("Colour", None),
     ("", None),
+    # teardown tables and GOST-style component lists (перелік елементів / перечень элементов)
+    ("Тип (позначення)", "part_number"),
+    ("Позначення", "part_number"),
+    ("Тип", "part_number"),
+    ("Тип мікросхеми", "part_number"),
+    ("Марка", "part_number"),
+    ("Обозначение", "part_number"),
+    ("Тип (обозначение)", "part_number"),
+    ("Тип элемента", "part_number"),
+    ("Маркування на корпусі", "marking"),
+    ("Маркировка на корпусе", "marking"),
+    ("Виробник/країна", "manufacturer"),
+    ("Виробник / країна", "manufacturer"),
+    ("Виробник (країна)", "manufacturer"),
+    ("Производитель/страна", "manufacturer"),
+    ("Фирма-производитель", "manufacturer"),
+    ("Поз. позначення", "refdes"),
+    ("Позиційне позначення", "refdes"),
+    ("Поз. обозначение", "refdes"),
+    ("Позиционное обозначение", "refdes"),
+    ("Кільк.", "quantity"),
+    ("Кількість, шт.", "quantity"),
+    ("Кол.", "quantity"),
+    ("Кол., шт.", "quantity"),
+    ("Кол-во (шт)", "quantity"),
+    ("К-во", "quantity"),
+    ("Примітка", "notes"),
+    ("Примеч.", "notes"),
+    ("№", None),  # row numbers: known, left unread (see the next table)
 ]
 
 
 @pytest.mark.parametrize("header,field", HEADERS, ids=[h or "(blank)" for h, _ in HEADERS])
 def test_header_synonyms_map_to_fields(header: str, field: str | None) -> None:
     assert field_for_header(header) == field
+
+
+#: Columns known to hold nothing to read (row and position numbers): not read, and not warned about.
+IGNORED = ["№", "№ п/п", "п/п", "Поз.", "#", "No."]
+
+
+@pytest.mark.parametrize("header", IGNORED)
+def test_row_number_columns_are_known_and_left_unread(header: str) -> None:
+    from bomtrace.ingest.headers import header_field
+
+    assert (header_field(header), field_for_header(header)) == ("ignore", None)
 
 
 def test_header_found_under_title_rows_with_merged_sample(make_xlsx) -> None:
