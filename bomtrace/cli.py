@@ -7,12 +7,14 @@ typer and little else (bench/cli_bench.py times them)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from bomtrace import __version__
+from bomtrace.config import MB, Limits
 from bomtrace.errors import BomtraceError, CatalogError
 
 app = typer.Typer(
@@ -31,6 +33,7 @@ sanctions_app = typer.Typer(help="The sanctions lists named parties are screened
 app.add_typer(sanctions_app, name="sanctions")
 
 state = {"verbose": False}
+DEFAULT_LIMITS = Limits()
 
 
 def fail(error: BaseException, code: int = 1) -> NoReturn:
@@ -134,6 +137,18 @@ def analyze(
                          ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open report.html in the web browser when done."
                                         )] = False,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Refuse a sheet with text below this row."
+                                          )] = DEFAULT_LIMITS.max_rows,
+    max_columns: Annotated[int, typer.Option("--max-columns", min=1, help="Columns read; text further right "
+                                             "is reported, not read.")] = DEFAULT_LIMITS.max_columns,
+    max_file_mb: Annotated[int, typer.Option("--max-file-mb", min=1, help="Refuse a file larger than this on "
+                                             "disk.")] = DEFAULT_LIMITS.max_file_bytes // MB,
+    max_expanded_mb: Annotated[int, typer.Option("--max-expanded-mb", min=1, help="Refuse a workbook (or any "
+                                                 "zip) that expands to more than this.")
+                               ] = DEFAULT_LIMITS.max_expanded_bytes // MB,
+    max_ratio: Annotated[float, typer.Option("--max-ratio", min=1, help="Refuse a workbook (or any zip) that "
+                                             "expands more than this many times its size.")
+                         ] = DEFAULT_LIMITS.max_ratio,
 ) -> None:
     """Analyse teardown spreadsheets and write result.json, lines.csv and the reports.
 
@@ -144,6 +159,7 @@ def analyze(
     from bomtrace import cli_output
     from bomtrace.config import Options
     from bomtrace.decisions import read_decisions
+    from bomtrace.ingest import UnknownHeader
     from bomtrace.pipeline import run
     from bomtrace.report import write_outputs
 
@@ -152,13 +168,17 @@ def analyze(
     if basis not in ("brand", "owner"):
         raise typer.BadParameter("choose brand or owner", param_hint="--basis")
     formats = _parse_formats(format_)
+    limits = replace(DEFAULT_LIMITS, max_rows=max_rows, max_columns=max_columns, max_file_bytes=max_file_mb * MB,
+                     max_expanded_bytes=max_expanded_mb * MB, max_ratio=max_ratio)
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
-                      header_rows=_parse_header_rows(header_row))
+                      header_rows=_parse_header_rows(header_row), limits=limits)
     try:
-        decisions = read_decisions(overrides) if overrides else []
+        decisions = read_decisions(overrides, limits) if overrides else []
         with cli_output.progress_bar() as progress:
             result = run(inputs, options, decisions, progress=progress)
+    except UnknownHeader as error:
+        raise typer.BadParameter(error.message, param_hint="--map") from None
     except BomtraceError as error:
         fail(error)
     cli_output.print_issues(result)

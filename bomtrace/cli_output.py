@@ -13,6 +13,7 @@ from rich.table import Table
 
 from bomtrace.countries import bare_name
 from bomtrace.models import Result
+from bomtrace.vocabulary import place
 
 #: Below this many lines no bar is drawn: it would only flicker.
 PROGRESS_MIN_LINES = 500
@@ -66,6 +67,11 @@ def print_issues(result: Result) -> None:
               file=sys.stderr)
 
 
+def ledger_lines(result: Result) -> list[str]:
+    """One line per sheet read: 'file/sheet: 14 rows read, 13 lines, 1 skipped (1 title)'."""
+    return [f"{place(i.path, sheet.name)}: {sheet.ledger}" for i in result.inputs for sheet in i.sheets]
+
+
 def print_summary(result: Result, written: list[Path]) -> None:
     """The headline, the by-country table, issues and the files written."""
     console = Console(highlight=False, soft_wrap=True)
@@ -79,5 +85,7 @@ def print_summary(result: Result, written: list[Path]) -> None:
     possible = f", {s.possible} possible (not counted)" if s.possible else ""
     console.print(f"{s.resolved} of {s.lines} lines attributed{possible}, {s.unresolved} unresolved; "
                   f"{len(result.issues)} issue(s).", markup=False)
+    for line in ledger_lines(result):
+        console.print(line, markup=False)
     for path in written:
         console.print(f"wrote {path}", markup=False)

@@ -39,14 +39,36 @@ class Thresholds:
 DEFAULT = Thresholds()
 
 
+MB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Limits:
-    """How big an input may be before it is refused (bytes on disk, bytes unzipped, rows a sheet)."""
+    """How much an input may hold before it is refused, checked before and while it is read. Every
+    error that a limit causes names the limit and the command-line option that raises it."""
 
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_unzipped_bytes: int = 250 * 1024 * 1024
-    max_zip_ratio: float = 200.0
+    #: bytes of one file on disk (--max-file-mb)
+    max_file_bytes: int = 50 * MB
+    #: bytes a container (xlsx, xlsm, ods, a zip under any name) expands to (--max-expanded-mb)
+    max_expanded_bytes: int = 100 * MB
+    #: expanded size over packed size of a container (--max-ratio); checked once it expands past 1 MB
+    max_ratio: float = 100.0
+    #: members of a container
+    max_members: int = 10_000
+    #: rows of a sheet: a row below this number holding text is refused (--max-rows)
     max_rows: int = 200_000
+    #: columns read; text further right is reported, not read (--max-columns)
+    max_columns: int = 256
+    #: cells kept for one file, filled merged cells included (rows x columns actually stored)
+    max_cells: int = 5_000_000
+    #: characters of cell text kept for one file
+    max_text_chars: int = 100_000_000
+    #: address space a child process reading .xls/.ods may add to what it starts with: 20 times the
+    #: file's expanded size, at least reader_memory_floor, at most reader_memory_bytes
+    reader_memory_bytes: int = 1024 * MB
+    reader_memory_floor: int = 256 * MB
+    #: seconds a child process reading .xls/.ods may take
+    reader_seconds: float = 120.0
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,20 @@
 """Review decisions read from a file: a filled Review sheet of report.xlsx, a CSV/TSV or a YAML list.
 
 Each decision names a line by `id`, or every line with a `part_number`. A file that cannot be read
-raises OverridesError with the file, sheet and row; rows without a decision are not decisions.
+raises OverridesError with the file, sheet and row; rows without a decision are not decisions. Files
+are read within the input limits; YAML with aliases (&anchor, *alias: the "billion laughs" expansion)
+is refused, and text loses control and direction-override characters as spreadsheet cells do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from bomtrace.config import Limits
+from bomtrace.config import MB, Limits
 from bomtrace.errors import InputError, OverridesError
-from bomtrace.ingest import Table, read_tables
+from bomtrace.ingest import Table, clean, read_tables
 from bomtrace.models import Decision
 from bomtrace.vocabulary import DECISIONS, DECISIONS_WITH_VALUE, place
 
@@ -25,7 +28,7 @@ def _fail(what: str, file: str, fix: str, sheet: str | None = None, row: int | N
     return OverridesError(f"{what} in {place(file, sheet, row)}", fix)
 
 
-def read_decisions(path: str | Path) -> list[Decision]:
+def read_decisions(path: str | Path, limits: Limits = Limits()) -> list[Decision]:
     """The decisions in a filled Review sheet (.xlsx), a .csv/.tsv or a .yaml; blank decisions skipped."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -34,10 +37,13 @@ def read_decisions(path: str | Path) -> list[Decision]:
     if suffix not in _TABLE_SUFFIXES | _YAML_SUFFIXES:
         raise _fail(f"Unsupported overrides file type {suffix or '(none)'!r}", path.name,
                     "Give the filled report.xlsx, or a .csv or .yaml of decisions.")
+    if path.stat().st_size > limits.max_file_bytes:
+        raise _fail(f"File is over the {limits.max_file_bytes // MB:,} MB limit", path.name,
+                    "Give only the decisions, or raise the limit (--max-file-mb).")
     if suffix in _YAML_SUFFIXES:
         return decisions_from_records(_yaml_records(path), path.name, None)
     try:
-        tables = read_tables(path.name, path.read_bytes(), Limits())
+        tables = read_tables(path.name, path.read_bytes(), limits)
     except InputError as error:
         raise OverridesError(error.what, error.fix) from error
     table = _decision_table(tables, path.name)
@@ -73,12 +79,15 @@ def _records(rows: list[tuple[int, list[str]]], file: str, sheet: str | None
 
 
 def _yaml_records(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """A YAML list of decisions (or {decisions: [...]}); row N is the N-th entry."""
+    """A YAML list of decisions (or {decisions: [...]}); row N is the N-th entry. Aliases are refused."""
     import yaml  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader(yaml))  # a SafeLoader
+    except _AliasRefused as error:
+        raise _fail(f"YAML uses an alias ({error})", path.name, "Write each decision out in full, without "
+                    "&anchor and *alias.") from None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:
         raise _fail(f"Broken YAML ({type(error).__name__})", path.name, "Check the indentation and quoting."
                     ) from error
     if isinstance(data, dict) and "decisions" in data:
@@ -91,8 +100,27 @@ def _yaml_records(path: Path) -> list[tuple[int, dict[str, str]]]:
         if not isinstance(item, dict):
             raise _fail("Entry is not a mapping", path.name, "Write each decision as key: value lines.",
                         row=number)
-        records.append((number, {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}))
+        records.append((number, {clean(str(k)).strip().lower(): "" if v is None else clean(str(v))
+                                 for k, v in item.items()}))
     return records
+
+
+class _AliasRefused(Exception):
+    """A YAML alias (*name) met while composing."""
+
+
+def _loader(yaml: Any) -> Any:
+    """PyYAML's SafeLoader that refuses aliases: each one could stand for a whole tree, and a few
+    levels of them expand to billions of nodes."""
+
+    class NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc, name-defined, unused-ignore]
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise _AliasRefused(f"*{event.anchor} at line {event.start_mark.line + 1}")
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def decisions_from_records(records: Sequence[tuple[int, dict[str, str]]], file: str, sheet: str | None

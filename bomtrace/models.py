@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,6 +60,18 @@ class RawLine:
 
 
 @dataclass(frozen=True)
+class UnreadColumn:
+    """A column below the header holding text that no field reads, and why it is not read."""
+
+    column: int  # 1-based, as A=1
+    header: str
+    values: int
+    example: str
+    #: "not recognised", "ignored" (by --map or as row numbers), or "duplicate of column N"
+    reason: str
+
+
+@dataclass(frozen=True)
 class SheetInfo:
     """What ingest found in one sheet: its header row, the column mapping and the lines read."""
 
@@ -69,6 +82,20 @@ class SheetInfo:
     skipped: str | None = None
     #: the non-empty cells of the header row, in order (what a column editor offers to map)
     headers: tuple[str, ...] = ()
+    #: the row ledger: physical rows below the header (every row of a skipped sheet), each a line or
+    #: skipped for a reason; rows_read == lines + sum(skipped_rows.values())
+    rows_read: int = 0
+    skipped_rows: dict[str, int] = field(default_factory=dict)
+    #: columns holding text that no field reads
+    unread: tuple[UnreadColumn, ...] = ()
+
+    @property
+    def ledger(self) -> str:
+        """'14 rows read, 13 lines, 1 skipped (1 no content in read columns)'."""
+        skipped = sum(self.skipped_rows.values())
+        why = ", ".join(f"{count} {reason}" for reason, count in self.skipped_rows.items())
+        return (f"{self.rows_read} row{'' if self.rows_read == 1 else 's'} read, {self.lines} "
+                f"line{'' if self.lines == 1 else 's'}, {skipped} skipped" + (f" ({why})" if why else ""))
 
 
 @dataclass(frozen=True)
@@ -78,6 +105,8 @@ class InputInfo:
     path: str
     sha256: str
     sheets: list[SheetInfo]
+    #: the text encoding a CSV was read in (None for a workbook)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -311,12 +340,19 @@ class LineResult:
         return quantity_of(self.line.get("quantity")) or 1
 
 
+#: A quantity as people write it: '2', '2,0', '2 шт.', '2 pcs', 'x2', '×2' (the unit or the times sign kept
+#: apart from the number; anything else is not a quantity).
+_QUANTITY = re.compile(r"^(?:[x\u0445\u00d7]\s*)?([0-9]+(?:[.,][0-9]+)?)\s*"
+                       r"(?:(?:\u0448\u0442|pcs|pc|ea)\.?|[x\u0445\u00d7])?$", re.IGNORECASE)
+
+
 def quantity_of(text: str) -> int | None:
-    """A quantity cell as a positive whole number ('2', '2,0', '3.0'), or None when it is not one."""
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
+    """A quantity cell as a positive whole number ('2', '2,0', '3.0', '2 шт.', '2 pcs', 'x2'), or None
+    when it is not one."""
+    match = _QUANTITY.match(text.strip())
+    if not match:
         return None
+    value = float(match.group(1).replace(",", "."))
     if not value.is_integer() or not 0 < value < 1e9:
         return None
     return int(value)

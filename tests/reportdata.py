@@ -17,6 +17,7 @@ from bomtrace.models import (
     Result,
     SheetInfo,
     Source,
+    UnreadColumn,
 )
 
 GENERATED_AT = "2026-01-15T09:30:00+00:00"
@@ -101,8 +102,12 @@ def result(results: list[LineResult] | None = None) -> Result:
     """The Result the report tests render."""
     results = lines() if results is None else results
     return Result(
-        inputs=[InputInfo(FILE, "9f" * 32, [SheetInfo("Parts", 1, {"Marking": "marking"}, len(results)),
-                                            SheetInfo("Photos", None, {}, 0, "no part column")])],
+        inputs=[InputInfo(FILE, "9f" * 32, [
+            SheetInfo("Parts", 1, {"Marking": "marking"}, len(results), rows_read=len(results) + 3,
+                      skipped_rows={"blank": 1, "title": 1, "total": 1},
+                      unread=(UnreadColumn(5, "Фото", 2, "IMG_0412.jpg", "not recognised"),)),
+            SheetInfo("Photos", None, {}, 0, "skipped: no part number, marking or manufacturer column in its first "
+                      "rows", rows_read=4, skipped_rows={"sheet skipped": 4})])],
         catalogs=[CatalogInfo("test-report", "1", 42, "ab" * 32, "2026-11-25")],
         basis="brand",
         generated_at=GENERATED_AT,

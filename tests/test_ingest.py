@@ -11,6 +11,7 @@ import pytest
 from bomtrace.config import Limits
 from bomtrace.errors import InputTooLarge, NoPartColumn, UnreadableInput
 from bomtrace.ingest import field_for_header, parse_mapping, read_input, read_inputs
+from tests.crafted import ENCRYPTED
 
 HEADERS = [
     ("Part Number", "part_number"),
@@ -44,12 +45,52 @@ HEADERS = [
     ("Manufacturer (as reported)", "manufacturer"),
     ("Colour", None),
     ("", None),
+    # teardown tables and GOST-style component lists (перелік елементів / перечень элементов)
+    ("Тип (позначення)", "part_number"),
+    ("Позначення", "part_number"),
+    ("Тип", "part_number"),
+    ("Тип мікросхеми", "part_number"),
+    ("Марка", "part_number"),
+    ("Обозначение", "part_number"),
+    ("Тип (обозначение)", "part_number"),
+    ("Тип элемента", "part_number"),
+    ("Маркування на корпусі", "marking"),
+    ("Маркировка на корпусе", "marking"),
+    ("Виробник/країна", "manufacturer"),
+    ("Виробник / країна", "manufacturer"),
+    ("Виробник (країна)", "manufacturer"),
+    ("Производитель/страна", "manufacturer"),
+    ("Фирма-производитель", "manufacturer"),
+    ("Поз. позначення", "refdes"),
+    ("Позиційне позначення", "refdes"),
+    ("Поз. обозначение", "refdes"),
+    ("Позиционное обозначение", "refdes"),
+    ("Кільк.", "quantity"),
+    ("Кількість, шт.", "quantity"),
+    ("Кол.", "quantity"),
+    ("Кол., шт.", "quantity"),
+    ("Кол-во (шт)", "quantity"),
+    ("К-во", "quantity"),
+    ("Примітка", "notes"),
+    ("Примеч.", "notes"),
+    ("№", None),  # row numbers: known, left unread (see the next table)
 ]
 
 
 @pytest.mark.parametrize("header,field", HEADERS, ids=[h or "(blank)" for h, _ in HEADERS])
 def test_header_synonyms_map_to_fields(header: str, field: str | None) -> None:
     assert field_for_header(header) == field
+
+
+#: Columns known to hold nothing to read (row and position numbers): not read, and not warned about.
+IGNORED = ["№", "№ п/п", "п/п", "Поз.", "#", "No."]
+
+
+@pytest.mark.parametrize("header", IGNORED)
+def test_row_number_columns_are_known_and_left_unread(header: str) -> None:
+    from bomtrace.ingest.headers import header_field
+
+    assert (header_field(header), field_for_header(header)) == ("ignore", None)
 
 
 def test_header_found_under_title_rows_with_merged_sample(make_xlsx) -> None:
@@ -187,8 +228,11 @@ def test_tsv(tmp_path: Path) -> None:
     ("t.xlsx", b"not a zip at all", UnreadableInput,
      "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
     ("t.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, UnreadableInput,
-     ("Workbook is encrypted (password-protected) or in the old .xls format in t.xlsx. Remove the password, "
-     "or save it as .xlsx.")),
+     "Workbook is corrupt (not a valid .xlsx) in t.xlsx. Open and save it again in Excel."),
+    ("t.xlsx", ENCRYPTED, UnreadableInput,
+     "Workbook is encrypted (password-protected) in t.xlsx. Remove the password, then save it again."),
+    ("t.xls", b"PK\x03\x04 a zip named .xls, cut short", UnreadableInput,
+     "Workbook is corrupt in t.xls. Open and save it again, or save it as .xlsx."),
     ("t.pdf", b"%PDF-1.4", UnreadableInput,
      "Unsupported file type '.pdf' in t.pdf. Save it as .xlsx, .xls, .ods, .csv or .tsv."),
     ("t.csv", b"\x00\x01\x02binary", UnreadableInput,
@@ -217,7 +261,8 @@ def test_zip_bomb_is_refused_before_opening(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     with pytest.raises(InputTooLarge) as caught:
         read_input(path)
-    assert "over the limits in bomb.xlsx" in caught.value.message
+    assert caught.value.message.startswith("Workbook expands 1,028 times its packed size (to 29 MB), over "
+                                           "the 100:1 ratio limit in bomb.xlsx. This looks like a zip bomb")
 
 
 def test_file_over_size_limit(tmp_path: Path) -> None:

@@ -42,3 +42,28 @@ def test_result_keeps_crafted_cells_exact_and_csv_defuses_them(tmp_path: Path, m
     text = (tmp_path / "out" / "lines.csv").read_bytes().decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+cmd" in text and "'@SUM(1)" in text
     assert ",=HYPERLINK" not in text and ",+cmd" not in text
+
+
+def test_result_json_is_streamed_byte_for_byte_as_the_contract_dict(tmp_path: Path) -> None:
+    from tests.reportdata import result as report_result
+
+    result = report_result()
+    path = write_outputs(result, tmp_path, ["json"])[0]
+    assert path.read_text(encoding="utf-8") == json.dumps(to_json_dict(result), ensure_ascii=False, indent=2) + "\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary file left
+
+
+def test_lines_csv_is_streamed_byte_for_byte_as_one_buffer_would_be(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from bomtrace.report.csvout import COLUMNS, TASK_FORCE_COLUMNS, csv_rows
+    from tests.reportdata import lines, result
+
+    many = result(lines() * 300)  # 2,400 lines: more than one batch of rows
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS + TASK_FORCE_COLUMNS)
+    writer.writerows(csv_rows(many))
+    path = write_outputs(many, tmp_path, ["csv"])[0]
+    assert path.read_bytes() == buffer.getvalue().encode("utf-8-sig")

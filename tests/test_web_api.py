@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from bomtrace.web.store import Store
+from tests.crafted import ENCRYPTED
 from tests.web_support import (
     GOOD_CSV,
     MAPPING_ROWS,
@@ -76,9 +77,10 @@ def test_upload_xlsx_detects_sheet_header_row_and_mapping(client: TestClient) ->
     ("noext", b"Marking\nVP230\n", 415, "Unsupported file type '(none)' in noext."),
     ("broken.xlsx", b"PK\x03\x04 not really a zip", 422, ("Workbook is corrupt (not a valid .xlsx) in "
                                                           "broken.xlsx. Open and save it again in Excel.")),
-    ("locked.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 600, 422, (
-        "Workbook is encrypted (password-protected) or in the old .xls format in locked.xlsx. Remove the "
-        "password, or save it as .xlsx.")),
+    ("locked.xlsx", ENCRYPTED, 422, (
+        "Workbook is encrypted (password-protected) in locked.xlsx. Remove the password, then save it again.")),
+    ("cut.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 600, 422, (
+        "Workbook is corrupt (not a valid .xlsx) in cut.xlsx. Open and save it again in Excel.")),
     ("notes.csv", b"Colour,Weight\nred,3\n", 422, (
         "No sheet with a part number, marking or manufacturer column in notes.csv. Check the header row, "
         "or name the column in the upload's column mapping")),

@@ -70,13 +70,13 @@ def test_upload_correct_review_report_download(browser: Browser, tmp_path: Path)
         page.click("#upload-form button[type=submit]")
 
         expect(page.locator("#headline")).to_have_text(expected_headline(example, {}), timeout=30_000)
-        expect(page.locator("#mapping")).to_contain_text("3 lines read.")
+        expect(page.locator("#mapping")).to_contain_text("5 rows read, 3 lines, 2 skipped (2 no content in read columns).")
         expect(page.get_by_label("header row of Teardown")).to_have_value("1")
         shot(page, "02-case-v1")
 
         page.select_option("select[aria-label='field for Chip']", "part_number")
         page.click("#rerun")
-        expect(page.locator("#mapping")).to_contain_text("5 lines read.", timeout=30_000)
+        expect(page.locator("#mapping")).to_contain_text("5 rows read, 5 lines, 0 skipped.", timeout=30_000)
         headline = page.locator("#headline").inner_text()
         assert headline == expected_headline(example, {"Board": "module", "Chip": "part_number",
                                                        "Maker": "manufacturer"})

@@ -51,7 +51,7 @@ def test_upload_form_leads_to_the_case_page_with_headline_and_detected_columns(c
     assert 'http-equiv="refresh"' not in page
     assert re.search(r'id="headline">\d+ of 3 components', page)
     assert 'value="1" aria-label="header row of CSV"></label> (detected)' in page.replace("\n", " ")
-    assert "3 lines read." in page
+    assert "5 rows read, 3 lines, 2 skipped (2 no content in read columns)." in page
     assert '<option value="" selected>(not used)</option>' in page  # the Chip column
     assert '<option value="manufacturer" selected>' in page
     assert client.cookies.get("bomtrace_name") == "Ann"
@@ -76,7 +76,7 @@ def test_correcting_a_column_runs_a_new_version(client: TestClient) -> None:
     assert [(a["version"], a["mapping"]) for a in case["analyses"]] == [
         (2, {"Board": "module", "Chip": "part_number", "Maker": "manufacturer"}), (1, {})]
     page = client.get(f"/cases/{case_id}").text
-    assert "5 lines read." in page
+    assert "5 rows read, 5 lines, 0 skipped." in page
     assert '<option value="part_number" selected>' in page
 
 
@@ -107,9 +107,9 @@ def test_a_header_row_typed_on_the_case_page_is_used_and_shown_as_given(client: 
     case = wait_done(client, case_id)
     assert case["analyses"][0]["header_rows"] == {"Teardown": 4}
     page = client.get(f"/cases/{case_id}").text.replace("\n", " ")
-    assert 'value="4" aria-label="header row of Teardown"></label> (given), 1 line read.' in page
+    assert 'value="4" aria-label="header row of Teardown"></label> (given): 1 row read, 1 line, 0 skipped.' in page
     assert "Header rows given in v2: Teardown row 4" in page
-    assert "1 line read." in page
+    assert "1 row read, 1 line, 0 skipped." in page
     reset = {"csrf": csrf(client, f"/cases/{case_id}"), "reset": "1", "requested_by": "Ann"}
     client.post(f"/cases/{case_id}/analyses", data=reset, follow_redirects=False)
     assert wait_done(client, case_id)["analyses"][0]["header_rows"] == {}

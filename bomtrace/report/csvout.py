@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from bomtrace.models import Result
-from bomtrace.report.files import atomic_write_bytes
+from bomtrace.report.files import atomic_write_chunks
 from bomtrace.report.jsonout import line_dict
 
 COLUMNS = ("id", "file", "sheet", "row", "sample", "module", "part_number", "marking", "date_code",
@@ -31,7 +34,12 @@ def supply_chain_text(parties: list[dict[str, str | None]]) -> str:
 
 
 def csv_rows(result: Result) -> list[list[str]]:
-    rows = []
+    """Every line as lines.csv's cells."""
+    return list(iter_csv_rows(result))
+
+
+def iter_csv_rows(result: Result) -> Iterator[list[str]]:
+    """The lines as lines.csv's cells, one at a time."""
     for r in result.lines:
         d = line_dict(r)
         flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score",
@@ -39,8 +47,7 @@ def csv_rows(result: Result) -> list[list[str]]:
         flat["flags"] = ";".join(d["flags"])
         flat["supply_chain"] = supply_chain_text(d["supply_chain"])
         flat.update(task_force_cells(d))
-        rows.append([defuse(flat.get(column)) for column in COLUMNS + TASK_FORCE_COLUMNS])
-    return rows
+        yield [defuse(flat.get(column)) for column in COLUMNS + TASK_FORCE_COLUMNS]
 
 
 def task_force_cells(d: dict[str, Any]) -> dict[str, str]:
@@ -58,9 +65,19 @@ def task_force_cells(d: dict[str, Any]) -> dict[str, str]:
 
 
 def write_lines_csv(result: Result, out: Path) -> Path:
-    """DIR/lines.csv."""
+    """DIR/lines.csv, written a thousand rows at a time: a large result is never held whole."""
+    return atomic_write_chunks(out / "lines.csv", _encoded(result))
+
+
+def _encoded(result: Result, batch: int = 1000) -> Iterator[bytes]:
+    """lines.csv's bytes: the BOM and the header, then the rows in batches."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS + TASK_FORCE_COLUMNS)
-    writer.writerows(csv_rows(result))
-    return atomic_write_bytes(out / "lines.csv", buffer.getvalue().encode("utf-8-sig"))
+    yield codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    rows = iter_csv_rows(result)
+    while chunk := list(islice(rows, batch)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(chunk)
+        yield buffer.getvalue().encode("utf-8")

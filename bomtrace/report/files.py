@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +33,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
+    """atomic_write_bytes for data made as it is written (a large output is never held whole)."""
+    with replaced_when_done(path) as temp, temp.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
     return path
 
 

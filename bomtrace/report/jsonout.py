@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from bomtrace import __version__, task_force
-from bomtrace.models import Breakdown, LineResult, OwnerAtDate, Result, ScreeningHit
-from bomtrace.report.files import atomic_write_bytes
+from bomtrace.models import Breakdown, InputInfo, Issue, LineResult, OwnerAtDate, Result, ScreeningHit
+from bomtrace.report.files import atomic_write_chunks
 from bomtrace.screening import MIN_KEY
+from bomtrace.vocabulary import place
 
 SCHEMA_VERSION = 1
 
@@ -101,6 +105,27 @@ def made_in_dicts(result: Result) -> dict[str, Any]:
     }
 
 
+def input_dict(i: InputInfo, issue_counts: Mapping[str, int]) -> dict[str, Any]:
+    """One input: its hash, encoding, sheets (header row, mapping, unread columns) and row ledger."""
+    return {
+        "path": i.path, "sha256": i.sha256, "encoding": i.encoding,
+        "sheets": [{"name": s.name, "header_row": s.header_row, "mapping": s.mapping, "lines": s.lines,
+                    "skipped": s.skipped, "unread_columns": [asdict(c) for c in s.unread]} for s in i.sheets],
+        "rows": [{"sheet": s.name, "read": s.rows_read, "lines": s.lines, "skipped": s.skipped_rows,
+                  "issues": issue_counts.get(place(i.path, s.name), 0)} for s in i.sheets],
+    }
+
+
+def issues_by_place(issues: Iterable[Issue]) -> Counter[str]:
+    """How many issues name each sheet (`file/sheet`), a row of it (`file/sheet row N`) counted under
+    the sheet."""
+    counts: Counter[str] = Counter()
+    for issue in issues:
+        base, sep, row = issue.source.rpartition(" row ")
+        counts[base if sep and row.isdigit() else issue.source] += 1
+    return counts
+
+
 def breakdown_dict(b: Breakdown) -> dict[str, Any]:
     return {
         "summary": asdict(b.summary),
@@ -109,19 +134,34 @@ def breakdown_dict(b: Breakdown) -> dict[str, Any]:
     }
 
 
-def to_json_dict(result: Result) -> dict[str, Any]:
-    """The whole result as the result.json contract."""
+class _Lines(list[Any]):
+    """The lines as the JSON encoder walks them: each line's dict made when it is written, so a result
+    of 200,000 lines is never held as dicts (nor as one string) at once."""
+
+    def __init__(self, lines: Sequence[LineResult]) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def __iter__(self) -> Iterator[Any]:
+        return (line_dict(r) for r in self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __bool__(self) -> bool:
+        return bool(self._lines)
+
+
+def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
+    """The whole result as the result.json contract (its lines made as they are walked, with
+    `lazy_lines`, for the streaming writer)."""
     overall = breakdown_dict(result.breakdown)
+    counts = issues_by_place(result.issues)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "bomtrace", "version": __version__},
         "generated_at": result.generated_at,
-        "inputs": [
-            {"path": i.path, "sha256": i.sha256,
-             "sheets": [{"name": s.name, "header_row": s.header_row, "mapping": s.mapping,
-                         "lines": s.lines, "skipped": s.skipped} for s in i.sheets]}
-            for i in result.inputs
-        ],
+        "inputs": [input_dict(i, counts) for i in result.inputs],
         "catalogs": [asdict(c) for c in result.catalogs],
         "basis": result.basis,
         "as_of": result.as_of,
@@ -133,7 +173,7 @@ def to_json_dict(result: Result) -> dict[str, Any]:
              "by_country": breakdown_dict(b)["by_country"]}
             for name, b in result.by_sample
         ],
-        "lines": [line_dict(r) for r in result.lines],
+        "lines": _Lines(result.lines) if lazy_lines else [line_dict(r) for r in result.lines],
         "issues": [{"source": i.source, "message": i.message} for i in result.issues],
         "screening": screening_dict(result),
         **made_in_dicts(result),
@@ -143,6 +183,8 @@ def to_json_dict(result: Result) -> dict[str, Any]:
 
 
 def write_json(result: Result, out: Path) -> Path:
-    """DIR/result.json, UTF-8, keys in contract order."""
-    text = json.dumps(to_json_dict(result), ensure_ascii=False, indent=2) + "\n"
-    return atomic_write_bytes(out / "result.json", text.encode("utf-8"))
+    """DIR/result.json, UTF-8, keys in contract order, indented by two; encoded as it is written, so a
+    large result never sits in memory as one string."""
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(to_json_dict(result, lazy_lines=True))
+    batches = iter(lambda: "".join(islice(chunks, 4096)).encode("utf-8"), b"")
+    return atomic_write_chunks(out / "result.json", chain(batches, [b"\n"]))

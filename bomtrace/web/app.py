@@ -1,18 +1,22 @@
 """The ASGI app: FastAPI routes for the pages and the API, the guard in front, error answers that are
-a page or JSON (never a traceback), and the worker started and stopped with the app."""
+a page or JSON (never a traceback), the worker started and stopped with the app, and /health outside
+the guard (no token needed; it shows the worker's state and the queue, never case data)."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bomtrace import __version__, resources
 from bomtrace.errors import BomtraceError, CatalogError
@@ -22,6 +26,7 @@ from bomtrace.web.responses import answer
 from bomtrace.web.security import Guard, Keys, load_secret
 from bomtrace.web.service import Service
 from bomtrace.web.settings import Settings
+from bomtrace.web.store import is_locked
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,27 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=resources.templates_dir() / "web" / "static"), name="static")
     _handlers(app)
     app.add_middleware(Guard, settings=settings, keys=app.state.keys, answer=answer)
+    app.add_middleware(Health, service=service)
     return app
+
+
+class Health:
+    """ASGI middleware answering GET /health before the guard: the worker's lanes and the queue as
+    JSON, 200 while every lane runs, 503 otherwise. Everything else passes on."""
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        """Wrap `app`."""
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer /health, pass the rest on."""
+        if scope["type"] != "http" or scope["path"].rstrip("/") != "/health" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        state = await run_in_threadpool(self.service.health)
+        response = JSONResponse(state, status_code=200 if state["status"] == "ok" else 503,
+                                headers={"cache-control": "no-store", "x-content-type-options": "nosniff"})
+        await response(scope, receive, send)
 
 
 def _handlers(app: FastAPI) -> None:
@@ -80,6 +105,16 @@ def _handlers(app: FastAPI) -> None:
         """Catalogs that do not validate: 503, details in the log."""
         log.error("catalog error: %s %s", error.message, error.problems[:20])
         return await answer(request.scope, Problem(503, error.message))
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def on_database(request: Request, error: sqlite3.OperationalError) -> Response:
+        """A database locked past its timeout and retries (or another SQLite fault): 503, try again."""
+        log.error("database error on %s %s: %s", request.method, request.url.path, error)
+        if is_locked(error):
+            return await answer(request.scope, Problem(503, "The case database is busy. Try again in a moment.",
+                                                       {"retry-after": "5"}))
+        return await answer(request.scope, Problem(500, "Internal error (database). The server log has the "
+                                                        "details."))
 
     @app.exception_handler(BomtraceError)
     async def on_bomtrace(request: Request, error: BomtraceError) -> Response:

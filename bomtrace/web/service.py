@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import io
 import json
+import sqlite3
 import threading
 import zipfile
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from bomtrace import resources
 from bomtrace.errors import BomtraceError
-from bomtrace.ingest import parse_mapping
+from bomtrace.ingest import clean, parse_mapping
 from bomtrace.vocabulary import DECISIONS, DECISIONS_WITH_VALUE, split_assignment
 from bomtrace.web import library
 from bomtrace.web.files import FileStore
@@ -33,8 +34,10 @@ MAX_NOTE = 2000
 
 
 def clean_text(value: str | None, what: str, limit: int = MAX_NAME, required: bool = False) -> str:
-    """A form or JSON text field trimmed, within its length limit, present when required (else 422)."""
-    text = " ".join((value or "").split()) if limit <= MAX_NAME else (value or "").strip()
+    """A form or JSON text field trimmed, without control or direction-override characters (as cells are
+    read), within its length limit, present when required (else 422)."""
+    value = clean(value or "") if limit <= MAX_NAME else clean((value or "").replace("\r\n", "\n"))
+    text = " ".join(value.split()) if limit <= MAX_NAME else value.strip()
     if required and not text:
         raise Problem(422, f"The {what} is missing. Fill it in and send again.")
     if len(text) > limit:
@@ -67,6 +70,7 @@ def checked_mapping(mapping: dict[str, str]) -> dict[str, str]:
 
 
 MAX_HEADER_ROW = 1_048_576  # the last row of an Excel sheet
+MAX_VERSION = 2**31 - 1
 
 
 def checked_header_rows(rows: Mapping[str, object]) -> dict[str, int]:
@@ -109,6 +113,17 @@ class Service:
     def now(self) -> str:
         """The time now, from the settings' clock."""
         return self.settings.clock()
+
+    def health(self) -> dict[str, Any]:
+        """The worker's state and the queue's length, without case data: status "ok" while every lane
+        runs and the database answers."""
+        worker = self.worker.state()
+        try:
+            queue: dict[str, int] | None = self.store.queue_counts()
+        except sqlite3.Error as error:
+            queue, worker["database"] = None, f"{type(error).__name__}: {error}"[:200]
+        status = "ok" if worker["alive"] and queue is not None else "degraded"
+        return {"status": status, "worker": worker, "queue": queue}
 
     # --- cases ------------------------------------------------------------------------------------
 
@@ -177,7 +192,11 @@ class Service:
         return job
 
     def analysis(self, case_id: str, version: int | None = None) -> AnalysisRecord:
-        """One analysis version (the latest by default), or 404."""
+        """One analysis version (the latest by default), or 404; 422 for a version that is no whole number
+        from 1 (a query string can carry any integer, and SQLite takes at most 64 bits)."""
+        if version is not None and not 1 <= version <= MAX_VERSION:
+            raise Problem(422, f"Version {version} is not an analysis version. Give a whole number from 1 to "
+                               f"{MAX_VERSION:,}, or leave it out for the latest.")
         self.case(case_id)
         job = self.store.analysis(case_id, version)
         if job is None:

@@ -1,5 +1,7 @@
 """The case store: an embedded SQLite database (WAL) of cases, analysis versions, review decisions and
 an audit log. Every write is one transaction; a connection is opened per call, so threads share nothing.
+A database another connection holds locked is waited for (the busy timeout), then tried again with
+back-off a few times before the error is raised; the worker goes on retrying after that.
 """
 
 from __future__ import annotations
@@ -7,15 +9,39 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from bomtrace.web.migrations import migrate
 
 Status = Literal["queued", "running", "done", "failed"]
+T = TypeVar("T")
+#: seconds SQLite waits for another connection's lock before it answers "database is locked"
+BUSY_TIMEOUT = 30.0
+#: tries of an operation that meets a locked database, and the first and longest pause between them
+ATTEMPTS, FIRST_PAUSE, LONGEST_PAUSE = 3, 0.1, 5.0
+
+
+def is_locked(error: BaseException) -> bool:
+    """Whether an error is SQLite's "database is locked" or "busy" (worth trying again)."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(error) or "database is busy" in str(error)
+
+
+def pauses(first: float = FIRST_PAUSE, longest: float = LONGEST_PAUSE) -> Iterator[float]:
+    """Back-off: first, twice that, ... up to longest, for ever."""
+    pause = first
+    while True:
+        yield pause
+        pause = min(pause * 2, longest)
 
 
 @dataclass(frozen=True)
@@ -96,26 +122,40 @@ _CASE_SELECT = """
 class Store:
     """The case database at `path`, created and migrated on open."""
 
-    def __init__(self, path: Path) -> None:
-        """Open the database, in WAL mode, migrated to the latest schema."""
-        self.path = path
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT, attempts: int = ATTEMPTS) -> None:
+        """Open the database, in WAL mode, migrated to the latest schema. A locked database is waited for
+        `busy_timeout` seconds at a time, `attempts` times with back-off between, before an operation fails."""
+        self.path, self.busy_timeout, self.attempts = path, busy_timeout, attempts
         with closing(self._connect()) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             migrate(conn)
 
     def _connect(self) -> sqlite3.Connection:
         """A new connection: autocommit, foreign keys on, full sync."""
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
         return conn
 
+    def _retrying(self, action: Callable[[], T]) -> T:
+        """`action()`, tried again with back-off while the database is locked (at most `attempts` times)."""
+        wait = pauses()
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if not is_locked(error) or attempt == self.attempts:
+                    raise
+                time.sleep(next(wait))
+        raise AssertionError("unreachable")  # pragma: no cover
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is stored, or none."""
+        """One write transaction: all of it is stored, or none. Taking the write lock is what meets a
+        locked database, so that is what is tried again."""
         with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
+            self._retrying(lambda: conn.execute("BEGIN IMMEDIATE"))
             try:
                 yield conn
             except BaseException:
@@ -125,8 +165,11 @@ class Store:
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """The rows of one query."""
-        with closing(self._connect()) as conn:
-            return conn.execute(sql, args).fetchall()
+        def query() -> list[sqlite3.Row]:
+            with closing(self._connect()) as conn:
+                return conn.execute(sql, args).fetchall()
+
+        return self._retrying(query)
 
     # --- cases ------------------------------------------------------------------------------------
 
@@ -201,15 +244,25 @@ class Store:
         with self._tx() as conn:
             return _request(conn, case_id, reason, actor, now, mapping, coalesce, header_rows)
 
-    def claim_next(self, now: str) -> AnalysisRecord | None:
-        """Mark the oldest queued analysis running and return it, or None when none waits."""
+    def claim_next(self, now: str, max_size: int | None = None) -> AnalysisRecord | None:
+        """Mark the oldest queued analysis running and return it, or None when none waits (of a case
+        whose file is at most `max_size` bytes, when given)."""
         with self._tx() as conn:
             row = conn.execute(
                 "UPDATE analyses SET status = 'running', started_at = ?, "
                 "decisions_applied = COALESCE((SELECT MAX(id) FROM decisions WHERE case_id = "
-                "analyses.case_id), 0) WHERE id = (SELECT id FROM analyses WHERE status = 'queued' "
-                "ORDER BY id LIMIT 1) RETURNING *", (now,)).fetchall()
+                "analyses.case_id), 0) WHERE id = (SELECT a.id FROM analyses a JOIN cases c ON c.id = a.case_id "
+                "WHERE a.status = 'queued' AND (? IS NULL OR c.size <= ?) ORDER BY a.id LIMIT 1) RETURNING *",
+                (now, max_size, max_size)).fetchall()
         return _analysis(row[0]) if row else None
+
+    def queue_counts(self) -> dict[str, int]:
+        """How many analyses are queued and running."""
+        rows = self._read("SELECT status, COUNT(*) AS n FROM analyses WHERE status IN ('queued', 'running') "
+                          "GROUP BY status")
+        counts = {"queued": 0, "running": 0}
+        counts.update({row["status"]: row["n"] for row in rows})
+        return counts
 
     def finish(self, analysis_id: int, now: str, *, catalogs: list[dict[str, Any]],
                sheets: list[dict[str, Any]], summary: dict[str, Any], outputs: list[str]) -> bool:

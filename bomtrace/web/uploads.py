@@ -1,5 +1,7 @@
-"""Uploads: streamed to a scratch file with a size cap, then checked (type, zip size, readability)
-before anything is stored. A refused upload leaves nothing behind."""
+"""Uploads: streamed to a scratch file with a size cap, then checked before anything is stored. The
+check is cheap and bounded (type, container limits, and the header row among the first rows:
+`bomtrace.ingest.probe_input`), so the analysis the worker runs is the upload's one parse. A refused
+upload leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from starlette.concurrency import run_in_threadpool
 
 from bomtrace.config import Limits
 from bomtrace.errors import InputError, UnreadableInput
-from bomtrace.ingest import EXCEL_SUFFIXES, SUPPORTED_SUFFIXES, check_zip_size, read_input
+from bomtrace.ingest import SUPPORTED_SUFFIXES, UnknownHeader, probe_input
 from bomtrace.web.problems import Problem, input_problem, too_large
 
 CHUNK = 1024 * 1024
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+#: path separators, characters Windows refuses, control characters and direction overrides
+_UNSAFE = re.compile("[\x00-\x1f\x7f/\\\\:*?\"<>|\u202a-\u202e\u2066-\u2069]+")
 
 
 class Readable(Protocol):
@@ -42,7 +45,8 @@ class Checked:
 
 
 def safe_filename(name: str | None) -> str:
-    """The base name of an uploaded file, without path parts or control characters, at most 120 long."""
+    """The base name of an uploaded file, without path parts, control characters or direction overrides,
+    at most 120 long."""
     base = re.split(r"[/\\]", name or "")[-1]
     base = _UNSAFE.sub("_", base).strip(" ._") or "upload"
     stem, dot, suffix = base.rpartition(".")
@@ -85,13 +89,14 @@ async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limit
 
 
 def check_readable(path: Path, limits: Limits, mapping: Mapping[str, str] | None = None) -> None:
-    """Refuse a zip bomb, a corrupt workbook or a file without a part/marking/manufacturer column."""
+    """Refuse a zip bomb, a corrupt workbook, a file without a part/marking/manufacturer column in its
+    first rows, or a mapping naming a header the file does not have; bounded, not a full parse."""
     try:
-        if path.suffix.lower() in EXCEL_SUFFIXES | {".ods"}:
-            check_zip_size(path.name, path.read_bytes(), limits)
-        read_input(path, mapping=mapping, limits=limits)
+        probe_input(path, mapping=mapping, limits=limits)
     except InputError as error:
         raise input_problem(error) from None
+    except UnknownHeader as error:
+        raise Problem(422, error.message) from None
     except Exception as error:  # noqa: BLE001 - a reader library failing in a way ingest did not foresee
         raise input_problem(UnreadableInput(f"File cannot be read ({type(error).__name__})", path.name,
                                             "Open and save it again, or save it as .xlsx.")) from None
