@@ -81,9 +81,6 @@ def test_upload_xlsx_detects_sheet_header_row_and_mapping(client: TestClient) ->
         "Workbook is encrypted (password-protected) in locked.xlsx. Remove the password, then save it again.")),
     ("cut.xlsx", b"\xd0\xcf\x11\xe0" + b"\0" * 600, 422, (
         "Workbook is corrupt (not a valid .xlsx) in cut.xlsx. Open and save it again in Excel.")),
-    ("notes.csv", b"Colour,Weight\nred,3\n", 422, (
-        "No sheet with a part number, marking or manufacturer column in notes.csv. Check the header row, "
-        "or name the column in the upload's column mapping")),
     ("empty.csv", b"", 422, "File is empty in empty.csv. Pick the teardown spreadsheet again."),
     ("binary.csv", b"\x00\x01\x02" * 100, 422, "File is binary, not text in binary.csv."),
 ])
@@ -128,6 +125,24 @@ def test_upload_that_is_not_multipart_or_has_no_file_or_two(client: TestClient, 
         400, ("The upload form cannot be read (Too many files. Maximum number of files is 1). Send "
               "multipart/form-data with one file in the field 'file'."))
     assert stored_nothing(data)
+
+
+def test_a_file_whose_header_is_not_recognised_is_kept_and_shows_its_first_rows(client: TestClient) -> None:
+    response = upload(client, csv_bytes([["Colour", "Chip"], ["red", "SN65HVD230"], ["blue", "AD9364"]]),
+                      "notes.csv")
+    assert response.status_code == 201  # never a dead end: the column editor opens on it
+    case = wait_done(client, response.json()["id"])
+    assert case["status"] == "failed"
+    error = case["analyses"][0]["error"]
+    assert error == ("No sheet with a part number, marking or manufacturer column in notes.csv. Pick the header "
+                     "row and name the columns in the column editor, then run it again.")  # no CLI options
+    [sheet] = case["sheets"]
+    assert (sheet["name"], sheet["header_row"], sheet["headers"]) == (None, 1, ["Colour", "Chip"])
+    assert sheet["preview"] == [[1, ["Colour", "Chip"]], [2, ["red", "SN65HVD230"]], [3, ["blue", "AD9364"]]]
+    client.post(f"/api/cases/{case['id']}/analyses", json={"mapping": {"Chip": "part_number"}})
+    case = wait_done(client, case["id"])
+    assert (case["status"], case["analyses"][0]["sheets"][0]["lines"]) == ("done", 2)
+    assert "preview" not in case["sheets"][0]
 
 
 def test_upload_with_a_mapping_reads_an_unknown_column(client: TestClient) -> None:
@@ -266,7 +281,7 @@ def test_review_queue_and_a_decision_applied_in_a_new_version(client: TestClient
     assert "maker set to Analog Devices by Bob in web review #1" in methodology
     listed = client.get(f"/api/cases/{case['id']}/decisions").json()
     assert [(d["line_id"], d["decision"], d["value"], d["note"]) for d in listed] == [
-        ("r.csv::3", "set_maker", "Analog Devices", "ADI logo on the package")]
+        ("r.csv::3", "set_maker", "analog-devices", "ADI logo on the package")]  # the maker's id, not the text
 
 
 @pytest.mark.parametrize("body, message", [
@@ -279,7 +294,7 @@ def test_review_queue_and_a_decision_applied_in_a_new_version(client: TestClient
     ({"line_id": "t.csv::99", "decision": "accept", "reviewer": "Bob"},
      "No line 't.csv::99' in this case. Use an id from the result's lines."),
     ({"line_id": "t.csv::3", "decision": "set_maker", "value": "Acme Widgets", "reviewer": "Bob"},
-     "No maker 'Acme Widgets' in the catalogs. Use a maker's name or alias as the catalog has it"),
+     "No maker 'Acme Widgets' in the catalogs. Pick one from the list, or add the maker first."),
 ])
 def test_bad_decisions_are_422_and_not_recorded(client: TestClient, body: dict[str, str], message: str
                                                  ) -> None:

@@ -1,17 +1,23 @@
 """End to end in a real browser (Debian's chromium driven by Playwright) against a real server:
 drop an example on the upload form, correct one column, read the headline, record a review
-decision, see it in the report, download the xlsx. Screenshots go to tests/artifacts/."""
+decision, see it in the report, download the xlsx; and the review flow from a file whose header is not
+recognised to a maker the catalog lacks. Screenshots go to tests/artifacts/ (not kept); the README's
+are refreshed into docs/ only when asked:
+
+    BOMTRACE_DOCS_SCREENSHOTS=1 python -m pytest tests/test_web_browser.py
+"""
 
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bomtrace.config import Limits
 from bomtrace.web import library
@@ -21,6 +27,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+#: Where the README's screenshots live; written only with BOMTRACE_DOCS_SCREENSHOTS=1.
+DOCS = Path(__file__).parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +43,14 @@ def browser() -> Iterator[Browser]:
 def shot(page: Page, name: str, full: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+
+def doc_shot(page: Page, name: str) -> None:
+    """A screenshot for tests/artifacts/, and for docs/ when the README's screenshots are refreshed."""
+    shot(page, name)
+    if os.environ.get("BOMTRACE_DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
 
 
 def expected_headline(example: Path, mapping: dict[str, str]) -> str:
@@ -155,4 +171,85 @@ def test_sign_in_and_a_refused_upload_in_a_real_browser(browser: Browser, tmp_pa
         shot(page, "10-refused-upload")
         page.click("nav.app button")  # sign out
         expect(page).to_have_url(re.compile(r"/signin$"))
+        context.close()
+
+
+#: Illustrative rows (real part numbers, invented boards) under headers no synonym names.
+UNRECOGNISED = "Board,Chip,Firm\nFC,LM358,\nPWR,GRM188R71H104KA93D,Murata\nGNSS,NEO-M8N,\nRF,AD9364,\n"
+
+
+def line_row(page: Page, line_id: str) -> Locator:
+    """The review queue's row of a line."""
+    return page.locator("tr", has=page.locator(f"input[name=line_id][value='{line_id}']"))
+
+
+def test_map_an_unrecognised_header_review_by_candidate_and_by_a_new_maker(browser: Browser, tmp_path: Path
+                                                                         ) -> None:
+    teardown = tmp_path / "board-notes.csv"
+    teardown.write_text(UNRECOGNISED, encoding="utf-8")
+    with real_server(tmp_path / "data", tmp_path / "server.log") as (_, url):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url)
+        page.set_input_files("#file", str(teardown))
+        page.fill("input[name=name]", "Recon drone board (illustrative)")
+        page.fill("input[name=uploader]", "Ann")
+        page.click("#upload-form button[type=submit]")
+
+        expect(page.locator("#nothing-recognised")).to_be_visible(timeout=30_000)
+        expect(page.get_by_label("first rows of CSV")).to_contain_text("GRM188R71H104KA93D")
+        doc_shot(page, "review-1-unrecognised-header")
+        page.select_option("select[aria-label='field for Board']", "module")
+        page.select_option("select[aria-label='field for Chip']", "part_number")
+        page.select_option("select[aria-label='field for Firm']", "manufacturer")
+        page.click("#rerun")
+        expect(page.locator("#headline")).to_have_text(
+            "1 of 4 components (25%) was made by 1 company based in Switzerland.", timeout=30_000)
+
+        page.click("#open-review")
+        expect(page.locator("#queue h2")).to_have_text("Needs review (2)")
+        lm358 = line_row(page, "board-notes.csv::2")
+        lm358.locator("select[name=decision]").select_option("set_maker")
+        expect(lm358.locator("select[name=maker_option] option")).to_have_text(
+            ["(or type one below)", "onsemi (US)", "STMicroelectronics (CH)", "Texas Instruments (US)"])
+        lm358.locator("select[name=maker_option]").select_option("texas-instruments")
+        lm358.locator("input[name=note]").fill("TI logo on the package (illustrative)")
+        doc_shot(page, "review-2-pick-a-candidate")
+        lm358.locator("button[type=submit]").click()
+        expect(page.locator("#decisions")).to_contain_text("Texas Instruments (US)", timeout=30_000)
+
+        form = page.locator("#add-maker-form")
+        form.locator("input[name=name]").fill("Murata Manufacturing")
+        form.locator("input[name=country]").fill("JP")
+        form.locator("input[name=source]").fill("https://corporate.murata.com/en-global/")
+        form.locator("input[name=aliases]").fill("Murata")
+        doc_shot(page, "review-3-add-a-maker")
+        page.click("#add-maker-button")
+        expect(page.locator("#makers option[value='u-murata-manufacturing']")).to_have_count(1)
+
+        murata_row = line_row(page, "board-notes.csv::3")
+        murata_row.locator("select[name=decision]").select_option("set_maker")
+        typed = murata_row.locator("input[name=value]")
+        typed.press_sequentially("Mura")
+        expect(page.locator("#makers option")).to_have_count(1, timeout=10_000)  # the type-ahead's answer
+        expect(page.locator("#makers option")).to_have_attribute("value", "u-murata-manufacturing")
+        typed.fill("u-murata-manufacturing")
+        murata_row.locator("button[type=submit]").click()
+        expect(page.locator("#queue h2")).to_have_text("Needs review (0)", timeout=30_000)
+        expect(page.locator("#decisions")).to_contain_text("Murata Manufacturing (JP)")
+        doc_shot(page, "review-4-decided")
+
+        page.click("#back-to-case")
+        expect(page.locator("#headline")).to_have_text(
+            "2 of 4 components (50%) were made by 2 companies based in the United States.")
+        expect(page.locator("#before-after")).to_have_text(
+            "Before v4 (decisions): the same headline, 3 attributed, 1 unresolved → now: 4 attributed, 0 unresolved.")
+        expect(page.locator("#versions")).to_contain_text("1 of 4 components (25%) was made by 1 company based in")
+        audit = page.locator("#audit")
+        expect(audit).to_contain_text("decision #1 on board-notes.csv::2: set maker texas-instruments")
+        expect(audit).to_contain_text("decision #2 on board-notes.csv::3: set maker u-murata-manufacturing")
+        doc_shot(page, "review-5-case-after")
+        assert errors == []
         context.close()

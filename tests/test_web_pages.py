@@ -188,3 +188,87 @@ def test_every_input_derived_string_is_escaped(client: TestClient) -> None:
         page = client.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
         assert "&lt;script&gt;alert(" in page or "&lt;img src=x" in page, path
+
+
+# --- the review flow's pages ------------------------------------------------------------------------
+
+def test_a_file_whose_header_is_not_recognised_opens_the_column_editor_with_its_first_rows(
+        client: TestClient) -> None:
+    response = post_upload(client, csv_bytes([["Board", "Chip"], ["FC", "LM358"]]), "notes.csv")
+    case_id = case_id_of(response)  # never a 422 dead end
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}").text
+    assert 'aria-label="first rows of CSV"' in page
+    assert '<th class="n">2</th><td class="wrap">FC</td><td class="wrap">LM358</td>' in page
+    assert "aria-label='field for Chip'" in page or 'aria-label="field for Chip"' in page
+    assert "--map" not in page  # the web's own words, not the command line's
+
+
+def test_the_review_page_has_no_default_decision_and_offers_the_lines_candidates(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes([["Part number", "Manufacturer"], ["LM358", ""]])))
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}/review").text
+    assert '<option value="" selected disabled>choose&hellip;</option>' in page
+    assert 'option value="accept" selected' not in page
+    candidates = re.findall(r'<option value="([a-z-]+)">[^<]+ \((?:US|CH)\)</option>', page)
+    assert candidates == ["onsemi", "stmicroelectronics", "texas-instruments"]
+    form = {"csrf": csrf(client, f"/cases/{case_id}/review"), "line_id": "t.csv::2", "decision": "set_maker",
+            "maker_option": "stmicroelectronics", "value": "", "reviewer": "Bob"}
+    assert client.post(f"/cases/{case_id}/decisions", data=form, follow_redirects=False).status_code == 303
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}/review").text
+    assert "<td>STMicroelectronics (CH)</td>" in page  # the decision shows the maker, not its id
+    assert 'id="before-after"' in client.get(f"/cases/{case_id}").text
+
+
+def test_a_maker_added_on_the_review_page_with_a_bad_field_is_named_and_what_was_typed_kept(
+        client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, GOOD_CSV))
+    wait_done(client, case_id)
+    review = f"/cases/{case_id}/review"
+    form = {"csrf": csrf(client, review), "back": review, "name": "Murata Manufacturing", "country": "JPN",
+            "source": "https://corporate.murata.com/en-global/", "aliases": "Murata", "by": "Ann"}
+    response = client.post("/makers", data=form)
+    assert response.status_code == 422
+    assert 'id="maker-error" role="alert">&#39;JPN&#39; is not a country code.' in response.text
+    assert 'name="country" maxlength="2" required class="rownum" value="JPN" aria-invalid="true"' in response.text
+    assert 'value="Murata Manufacturing"' in response.text
+    response = client.post("/makers", data={**form, "country": "JP"}, follow_redirects=False)
+    assert response.headers["location"] == review
+    assert '<option value="u-murata-manufacturing">Murata Manufacturing (JP)</option>' in client.get(review).text
+
+
+def test_the_makers_page_edits_and_retires_a_unit_maker(client: TestClient) -> None:
+    token = csrf(client, "/makers")
+    fields = {"csrf": token, "name": "Murata Manufacturing", "country": "JP",
+              "source": "https://corporate.murata.com/en-global/", "by": "Ann"}
+    client.post("/makers", data={**fields, "back": "/makers"})
+    assert 'id="maker-u-murata-manufacturing"' in client.get("/makers").text
+    response = client.post("/makers/u-murata-manufacturing", data={**fields, "country": ""})
+    assert response.status_code == 422 and "is not a country code" in response.text
+    client.post("/makers/u-murata-manufacturing", data={**fields, "aliases": "Murata"})
+    assert 'value="Murata"' in client.get("/makers").text
+    client.post("/makers/u-murata-manufacturing/retire", data={"csrf": token, "note": "duplicate", "by": "Ann"})
+    assert "In this unit's catalog (0)" in client.get("/makers").text
+    actions = [a["action"] for a in client.get("/api/audit").json()]
+    assert [a for a in actions if a.startswith("maker.")] == ["maker.add", "maker.edit", "maker.retire"]
+
+
+def test_the_web_report_links_each_line_to_review_where_the_cli_names_the_overrides_file(
+        client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, GOOD_CSV))
+    wait_done(client, case_id)
+    report = client.get(f"/cases/{case_id}/report").text
+    assert f'<a href="/cases/{case_id}/review#l-t.csv%3A%3A3" target="_top" class="fix">fix this line</a>' in report
+    assert "--overrides" not in report
+
+
+def test_the_basis_chosen_on_the_case_page_runs_a_new_version(client: TestClient) -> None:
+    case_id = case_id_of(post_upload(client, csv_bytes([["Part number", "Manufacturer"],
+                                                        ["IRF540", "International Rectifier"]])))
+    wait_done(client, case_id)
+    form = {"csrf": csrf(client, f"/cases/{case_id}"), "basis": "owner", "requested_by": "Ann"}
+    client.post(f"/cases/{case_id}/analyses", data=form)
+    wait_done(client, case_id)
+    page = client.get(f"/cases/{case_id}").text
+    assert 'id="basis-shown">Basis: owner' in page and "based in Germany" in page

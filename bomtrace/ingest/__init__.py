@@ -61,6 +61,8 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CALAMINE_SUFFIXES = {".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CALAMINE_SUFFIXES | TEXT_SUFFIXES
+#: How the command line fixes a file with no recognised column (the web app says it its own way).
+NO_COLUMN_FIX = "Give the header row with --header-row N, or name the columns with --map \"HEADER=part_number\"."
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _require_a_sheet(name: str, infos: list[SheetInfo]) -> None:
         raise NoPartColumn(
             "No sheet with a part number, marking or manufacturer column",
             name,
-            "Give the header row with --header-row N, or name the columns with --map \"HEADER=part_number\".",
+            NO_COLUMN_FIX,
         )
 
 

@@ -183,25 +183,27 @@ def report_context(result: Result, measures: Sequence[Restriction], thresholds: 
 
 
 def render_report(result: Result, measures: Sequence[Restriction] | None = None,
-                  thresholds: Thresholds = DEFAULT) -> str:
+                  thresholds: Thresholds = DEFAULT, review_url: str | None = None) -> str:
     """report.html as text, with the measures and thresholds the run recorded (else those given, else
-    the shipped catalog's measures and the default thresholds)."""
+    the shipped catalog's measures and the default thresholds). With `review_url` (the web app's review
+    page) the lines to review link there instead of telling a CLI user to run again with --overrides."""
     if measures is None:
         measures = result.restrictions or shipped_restrictions(c.name for c in result.catalogs)
     if result.thresholds:
         thresholds = Thresholds(**result.thresholds)  # type: ignore[arg-type]
-    return environment().get_template("report.html").render(report_context(result, measures, thresholds))
+    context = {**report_context(result, measures, thresholds), "review_url": review_url}
+    return environment().get_template("report.html").render(context)
 
 
-def render_compare(comparison: Comparison) -> str:
-    """compare.html as text."""
+def render_compare(comparison: Comparison, nav: bool = False) -> str:
+    """compare.html as text; with `nav`, the web app's navigation on top."""
     colours = country_colours(comparison.countries)
     stacks = [(t.name, _in_colour_order(list(t.by_country.items()), colours)) for t in comparison.teardowns]
     chart = stacked_chart(stacks, colours, "Share by country per teardown")
     page = environment().get_template("compare.html")
-    return page.render(comparison=comparison, chart=chart, caveat=views.CAVEAT)
+    return page.render(comparison=comparison, chart=chart, caveat=views.CAVEAT, nav=nav)
 
 
-def write_html(result: Result, out: Path) -> Path:
-    """DIR/report.html, UTF-8."""
-    return atomic_write_bytes(out / "report.html", render_report(result).encode("utf-8"))
+def write_html(result: Result, out: Path, review_url: str | None = None) -> Path:
+    """DIR/report.html, UTF-8 (see render_report for `review_url`)."""
+    return atomic_write_bytes(out / "report.html", render_report(result, review_url=review_url).encode("utf-8"))

@@ -15,8 +15,9 @@ from bomtrace.vocabulary import DecisionKind
 from bomtrace.web import downloads
 from bomtrace.web.downloads import MEDIA, service
 from bomtrace.web.problems import Problem
-from bomtrace.web.service import Service, map_lines
+from bomtrace.web.service import Service, clean_text, map_lines
 from bomtrace.web.store import AnalysisRecord
+from bomtrace.web.unit import maker_dict, unit_maker
 
 router = APIRouter(prefix="/api", tags=["cases"])
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -74,12 +75,18 @@ class AnalysisOut(BaseModel):
     sheets: list[dict[str, Any]] = Field(description="Detected sheets: header row, mapping, header cells")
     summary: dict[str, Any]
     outputs: list[str]
+    basis: Literal["brand", "owner"] = Field("brand", description="The attribution basis it ran on")
+    lines_done: int = Field(0, description="While it runs: lines analysed so far")
+    lines_total: int = Field(0, description="While it runs: lines read")
 
 
 class CaseDetail(CaseOut):
     """A case with every analysis version, newest first."""
 
     analyses: list[AnalysisOut]
+    sheets: list[dict[str, Any]] = Field(default_factory=list, description="The sheets to map: header row, "
+                                         "mapping, header cells, and `preview` (the first rows) when no header "
+                                         "was recognised")
 
 
 class AnalysisIn(BaseModel):
@@ -90,6 +97,9 @@ class AnalysisIn(BaseModel):
     header_rows: dict[str, int] | None = Field(None, description="Sheet name ('' for a CSV) -> header row "
                                                "as the spreadsheet numbers it; omit to keep the latest, {} "
                                                "to go back to detection")
+    basis: Literal["brand", "owner"] | None = Field(None, description="brand: the country of the company "
+                                                    "named on the part; owner: its ultimate parent's; omit to "
+                                                    "keep the latest")
     requested_by: str | None = None
 
 
@@ -165,9 +175,12 @@ def list_cases(svc: Svc) -> list[CaseOut]:
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)
 def get_case(case_id: str, svc: Svc) -> CaseDetail:
-    """A case with its status and every analysis version, newest first."""
+    """A case with its status, every analysis version (newest first) and the sheets the column editor
+    shows: as an analysis read them, or each sheet's first rows when no header was recognised."""
     case = svc.case(case_id)
-    return CaseDetail(**asdict(case), analyses=[analysis_out(a) for a in svc.store.analyses(case_id)])
+    analyses = svc.store.analyses(case_id)
+    return CaseDetail(**asdict(case), analyses=[analysis_out(a) for a in analyses],
+                      sheets=svc.sheets(case, analyses))
 
 
 @router.get("/cases/{case_id}/result")
@@ -187,7 +200,7 @@ def list_analyses(case_id: str, svc: Svc) -> list[AnalysisOut]:
 def create_analysis(case_id: str, body: AnalysisIn, svc: Svc) -> AnalysisOut:
     """Run the case again as a new version (newer catalogs, a corrected mapping); old ones are kept."""
     return analysis_out(svc.analyse_again(case_id, body.mapping, body.requested_by,
-                                          header_rows=body.header_rows))
+                                          header_rows=body.header_rows, basis=body.basis))
 
 
 @router.get("/cases/{case_id}/review")
@@ -243,3 +256,73 @@ def audit(svc: Svc, case_id: str | None = None) -> list[dict[str, Any]]:
 def compare(svc: Svc, ids: Annotated[list[str], Query()]) -> dict[str, Any]:
     """The latest finished analyses of the chosen cases side by side: shares by country and company."""
     return asdict(svc.comparison(ids))
+
+
+# --- the unit's makers and the review page's look-ups ---------------------------------------------
+
+class MakerIn(BaseModel):
+    """A maker the catalog lacks, as a reviewer adds it to the unit's catalog."""
+
+    name: str = Field(description="The company's name as it writes it")
+    country: str = Field(description="ISO 3166 two-letter code of its headquarters")
+    source: str = Field(description="Its website, or a link that shows where it is headquartered")
+    aliases: list[str] = Field(default_factory=list, description="Other names it is written under")
+    note: str = ""
+    by: str = Field(description="Who adds it (kept in the audit log)")
+
+
+class MakerOut(BaseModel):
+    """A maker as the catalogs have it; tier is curated, registry or unit."""
+
+    id: str
+    name: str
+    country: str
+    aliases: list[str]
+    source: str
+    tier: str
+
+
+def maker_in(body: MakerIn) -> dict[str, str | None]:
+    return {"name": body.name, "country": body.country, "source": body.source,
+            "aliases": "|".join(body.aliases), "note": body.note}
+
+
+@router.get("/makers", response_model=list[MakerOut], tags=["catalog"])
+def search_makers(svc: Svc, q: Annotated[str, Query(max_length=200)] = "") -> list[MakerOut]:
+    """Makers whose name or alias holds `q` (curated and unit makers first, then registry names that
+    begin with it): the review page's maker picker."""
+    return [MakerOut(**m) for m in svc.unit.search_makers(q)]
+
+
+@router.get("/parts", tags=["catalog"])
+def search_parts(svc: Svc, q: Annotated[str, Query(max_length=200)] = "") -> list[dict[str, Any]]:
+    """Catalog parts whose number begins with `q`, with maker and country: the set-part picker."""
+    return svc.unit.search_parts(q)
+
+
+@router.get("/unit-makers", response_model=list[MakerOut], tags=["catalog"])
+def list_unit_makers(svc: Svc) -> list[MakerOut]:
+    """The makers this unit added."""
+    return [MakerOut(**maker_dict(m)) for m in svc.unit.makers()]
+
+
+@router.post("/unit-makers", status_code=201, response_model=MakerOut, tags=["catalog"])
+def add_unit_maker(body: MakerIn, svc: Svc) -> MakerOut:
+    """Add a maker the catalog lacks; offered to every later case. 422 names the field at fault (a name
+    another maker has names that maker)."""
+    by = clean_text(body.by, "name of who adds it", required=True)
+    return MakerOut(**maker_dict(svc.unit.add(unit_maker(maker_in(body)), by)))
+
+
+@router.put("/unit-makers/{maker_id}", response_model=MakerOut, tags=["catalog"])
+def edit_unit_maker(maker_id: str, body: MakerIn, svc: Svc) -> MakerOut:
+    """Change a maker this unit added (its id stays); the audit log keeps the old row."""
+    by = clean_text(body.by, "name of who changes it", required=True)
+    return MakerOut(**maker_dict(svc.unit.edit(maker_id, unit_maker(maker_in(body)), by)))
+
+
+@router.delete("/unit-makers/{maker_id}", response_model=MakerOut, tags=["catalog"])
+def retire_unit_maker(maker_id: str, svc: Svc, by: Annotated[str, Query(max_length=200)],
+                      note: Annotated[str, Query(max_length=2000)] = "") -> MakerOut:
+    """Retire a maker this unit added; decisions that named it are then reported, not dropped."""
+    return MakerOut(**maker_dict(svc.unit.retire(maker_id, clean_text(by, "name", required=True), note)))

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bomtrace import __version__, resources
 from bomtrace.errors import BomtraceError, CatalogError
-from bomtrace.web import api, pages, pages_review
+from bomtrace.web import api, pages, pages_makers, pages_review
 from bomtrace.web.problems import Problem
 from bomtrace.web.responses import answer
 from bomtrace.web.security import Guard, Keys, load_secret
@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(pages_review.router)
+    app.include_router(pages_makers.router)
     app.mount("/static", StaticFiles(directory=resources.templates_dir() / "web" / "static"), name="static")
     _handlers(app)
     app.add_middleware(Guard, settings=settings, keys=app.state.keys, answer=answer)

@@ -3,7 +3,7 @@ after a post. Shared by every page module."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -48,3 +48,9 @@ def remember(response: Response, request: Request, name: str) -> Response:
 def see(url: str) -> RedirectResponse:
     """303 to a page after a post."""
     return RedirectResponse(url, status_code=303)
+
+
+def local_page(target: str | None) -> str:
+    """A redirect target that stays on this site ('/' otherwise)."""
+    target = unquote(target or "/")
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"

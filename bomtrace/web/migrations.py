@@ -66,6 +66,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE analyses ADD COLUMN header_rows TEXT NOT NULL DEFAULT '{}';
     """,
+    # 3: the attribution basis each version ran on, and how far a running analysis has got
+    """
+    ALTER TABLE analyses ADD COLUMN basis TEXT NOT NULL DEFAULT 'brand' CHECK (basis IN ('brand', 'owner'));
+    ALTER TABLE analyses ADD COLUMN lines_done INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE analyses ADD COLUMN lines_total INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from typing import Any
-from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
@@ -15,13 +13,12 @@ from starlette.datastructures import FormData, UploadFile
 from bomtrace.models import FIELDS
 from bomtrace.web import downloads
 from bomtrace.web.downloads import MEDIA, service
-from bomtrace.web.forms import REPORT_CSP, form_of, remember, see, text
+from bomtrace.web.forms import REPORT_CSP, form_of, local_page, remember, see, text
 from bomtrace.web.library import DOWNLOADS
 from bomtrace.web.problems import Problem
 from bomtrace.web.responses import page
 from bomtrace.web.security import SESSION_COOKIE, Keys, cookie_header
 from bomtrace.web.service import Service, map_lines
-from bomtrace.web.store import AnalysisRecord
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,24 +59,21 @@ async def upload(request: Request) -> Response:
     return remember(see(f"/cases/{case.id}"), request, text(form, "uploader") or "")
 
 
-def sheets_of(svc: Service, analyses: list[AnalysisRecord]) -> list[dict[str, Any]]:
-    """The detected sheets to show for correction: the latest analysis that read the file."""
-    return next((a.sheets for a in analyses if a.status == "done" and a.sheets), [])
-
-
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: str) -> Response:
     """A case: status, headline, detected mapping to correct, analysis versions, downloads."""
     svc = service(request)
     case = svc.case(case_id)
     analyses = svc.store.analyses(case_id)
-    done = next((a for a in analyses if a.status == "done"), None)
+    finished = [a for a in analyses if a.status == "done"]
+    done = finished[0] if finished else None
     return page(request, "web/case.html", {
         "case": case, "analyses": analyses, "latest": analyses[0], "done": done,
-        "sheets": sheets_of(svc, analyses), "fields": FIELDS,
+        "before": finished[1] if len(finished) > 1 else None,
+        "sheets": svc.sheets(case, analyses), "fields": FIELDS,
         "review_count": len(svc.review_queue(done)) if done else 0,
         "downloads": [f for f, name in DOWNLOADS.items() if done and name in done.outputs],
-        "decisions": svc.store.decisions(case_id),
+        "decisions": svc.store.decisions(case_id), "audit": svc.store.audit(case_id),
     })
 
 
@@ -110,7 +104,7 @@ async def analyse_again(request: Request, case_id: str) -> Response:
     reset = text(form, "reset") == "1"
     header_rows = None if reset else given_header_rows(form, svc.analysis(case_id).header_rows)
     svc.analyse_again(case_id, {} if reset else mapping, text(form, "requested_by"),
-                      header_rows={} if reset else header_rows)
+                      header_rows={} if reset else header_rows, basis=text(form, "basis") or None)
     return see(f"/cases/{case_id}")
 
 
@@ -151,18 +145,12 @@ def favicon() -> Response:
 
 # --- sign-in --------------------------------------------------------------------------------------
 
-def local(target: str | None) -> str:
-    """A redirect target that stays on this site ('/' otherwise)."""
-    target = unquote(target or "/")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
-
-
 @router.get("/signin")
 def signin_form(request: Request, next: str = "/") -> Response:
     """The sign-in form (only when the server has a token)."""
     if service(request).settings.token is None:
         return see("/")
-    return page(request, "web/signin.html", {"next": local(next), "error": None})
+    return page(request, "web/signin.html", {"next": local_page(next), "error": None})
 
 
 @router.post("/signin")
@@ -170,7 +158,7 @@ async def signin(request: Request) -> Response:
     """Check the token and start a session; a wrong token waits a second before it is answered."""
     svc = service(request)
     form = await form_of(request)
-    target = local(text(form, "next"))
+    target = local_page(text(form, "next"))
     given, token = (text(form, "token") or "").encode(), (svc.settings.token or "").encode()
     if svc.settings.token is None:
         return see("/")

@@ -12,11 +12,12 @@ NO_COLUMN_FIX = ("Check the header row, or name the column in the upload's colum
 class Problem(Exception):
     """An HTTP answer other than success: a status code and a message a person can act on."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        """A status, a one-line message and any headers the answer needs."""
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, field: str = "") -> None:
+        """A status, a one-line message, any headers the answer needs, and the form field at fault."""
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.field = field
         super().__init__(message)
 
 

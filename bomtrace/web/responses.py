@@ -33,7 +33,8 @@ async def answer(scope: Any, problem: Problem) -> Response:
     if problem.status in (301, 302, 303, 307) and "location" in problem.headers:
         return RedirectResponse(problem.headers["location"], status_code=problem.status)
     if wants_json(scope["path"]):
-        return JSONResponse({"detail": problem.message}, problem.status, headers=problem.headers)
+        body = {"detail": problem.message, **({"field": problem.field} if problem.field else {})}
+        return JSONResponse(body, problem.status, headers=problem.headers)
     context = {**common(scope), "status": problem.status, "message": problem.message,
                "heading": TITLES.get(problem.status, "Error")}
     return HTMLResponse(render("web/error.html", context), problem.status, headers=problem.headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import io
 import json
+import logging
 import sqlite3
 import threading
 import zipfile
@@ -23,13 +24,19 @@ from bomtrace.web.files import FileStore
 from bomtrace.web.problems import Problem, not_found
 from bomtrace.web.settings import Settings
 from bomtrace.web.store import AnalysisRecord, CaseRecord, DecisionRecord, Store
+from bomtrace.web.unit import UnitCatalog
 from bomtrace.web.uploads import Readable, receive
 from bomtrace.web.worker import Worker
 
 if TYPE_CHECKING:
     from bomtrace.compare import Comparison
 
+log = logging.getLogger(__name__)
+
 MAX_NAME = 200
+#: The folder of the data folder that holds the unit's own catalog layer.
+UNIT_CATALOG = "catalog"
+BASES = ("brand", "owner")
 MAX_NOTE = 2000
 
 
@@ -96,7 +103,9 @@ class Service:
         self.settings = settings
         self.files = FileStore(settings.data_dir)
         self.store = Store(settings.data_dir / "bomtrace.sqlite3")
-        self.worker = Worker(settings, self.store, self.files)
+        #: the server's catalog with the makers this unit added on top: what every analysis uses
+        self.unit = UnitCatalog(settings.catalogs, settings.data_dir / UNIT_CATALOG, self.store, settings.clock)
+        self.worker = Worker(settings, self.store, self.files, catalogs=self.unit)
         self._blobs = threading.Lock()
 
     def start(self) -> None:
@@ -176,16 +185,21 @@ class Service:
 
     def analyse_again(self, case_id: str, mapping: dict[str, str] | None, actor: str | None,
                       reason: str = "rerun", header_rows: Mapping[str, object] | None = None,
-                      ) -> AnalysisRecord:
-        """Queue a new analysis version, with a corrected column mapping or header rows when given
-        (None keeps the latest ones)."""
+                      basis: str | None = None) -> AnalysisRecord:
+        """Queue a new analysis version, with a corrected column mapping, header rows or basis when
+        given (None keeps the latest ones)."""
         if mapping is not None:
             mapping = checked_mapping(mapping)
         rows = checked_header_rows(header_rows) if header_rows is not None else None
+        if basis is not None and basis not in BASES:
+            raise Problem(422, f"Unknown basis {basis!r}. Use brand (the company named on the part) or owner "
+                               "(its ultimate parent).", field="basis")
+        latest = self.store.analysis(case_id)
+        changed_basis = basis is not None and latest is not None and basis != latest.basis
         corrected = mapping is not None or rows is not None
-        job = self.store.request_analysis(case_id, reason="mapping" if corrected else reason,
-                                          actor=clean_text(actor, "name") or "anonymous", now=self.now(),
-                                          mapping=mapping, header_rows=rows)
+        why = "mapping" if corrected else "basis" if changed_basis else reason
+        job = self.store.request_analysis(case_id, reason=why, actor=clean_text(actor, "name") or "anonymous",
+                                          now=self.now(), mapping=mapping, header_rows=rows, basis=basis)
         if job is None:
             raise not_found()
         self.worker.wake()
@@ -226,6 +240,20 @@ class Service:
         data: dict[str, Any] = json.loads(self.output(job, "json").read_text(encoding="utf-8"))
         return data
 
+    def sheets(self, case: CaseRecord, analyses: list[AnalysisRecord]) -> list[dict[str, Any]]:
+        """The sheets the column editor shows: as the latest analysis that read the file found them, or,
+        when none could (no header recognised), each sheet's first rows with a header row offered."""
+        found = next((a.sheets for a in analyses if a.status == "done" and a.sheets), None)
+        if found is not None:
+            return found
+        if not analyses or analyses[0].status != "failed":
+            return []
+        try:
+            return library.preview(self.files.blob(case.sha256), self.settings.limits, case.filename)
+        except Exception as error:  # noqa: BLE001 - a file no reader takes has nothing to preview
+            log.info("no preview of case %s (%s)", case.id, type(error).__name__)
+            return []
+
     def review_queue(self, job: AnalysisRecord) -> list[str]:
         """The ids of the lines up for review in a finished analysis."""
         path = self.files.analysis_dir(job.case_id, job.version) / library.REVIEW_FILE
@@ -250,19 +278,11 @@ class Service:
         if line_id not in {line["id"] for line in self.result(latest)["lines"]}:
             raise Problem(422, f"No line {line_id!r} in this case. Use an id from the result's lines.")
         if decision == "set_maker":
-            self._check_maker(value)
+            value = self.unit.maker_id(value)  # the id is stored, never the typed name
         record, job = self.store.add_decision(case_id, line_id=line_id, decision=decision, value=value,
                                               note=note, reviewer=reviewer, now=self.now())
         self.worker.wake()
         return record, job
-
-    def _check_maker(self, name: str) -> None:
-        """422 unless the catalogs know the maker, so a set_maker decision can apply."""
-        from bomtrace.match import resolve_maker
-
-        if resolve_maker(name, self.settings.catalogs()) is None:
-            raise Problem(422, f"No maker {name!r} in the catalogs. Use a maker's name or alias as the "
-                               "catalog has it, or add the maker to a catalog first.")
 
     # --- compare ----------------------------------------------------------------------------------
 

@@ -81,6 +81,11 @@ class AnalysisRecord:
     summary: dict[str, Any]
     outputs: list[str]
     header_rows: dict[str, int]
+    #: the attribution basis this version ran on (brand or owner)
+    basis: str = "brand"
+    #: how far a running analysis has got: lines analysed of lines read
+    lines_done: int = 0
+    lines_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -238,11 +243,24 @@ class Store:
 
     def request_analysis(self, case_id: str, *, reason: str, actor: str, now: str,
                          mapping: Mapping[str, str] | None = None, coalesce: bool = False,
-                         header_rows: Mapping[str, int] | None = None) -> AnalysisRecord | None:
-        """Queue a new version (latest mapping and header rows unless given; with `coalesce`, reuse one
-        still queued)."""
+                         header_rows: Mapping[str, int] | None = None, basis: str | None = None,
+                         ) -> AnalysisRecord | None:
+        """Queue a new version (latest mapping, header rows and basis unless given; with `coalesce`,
+        reuse one still queued)."""
         with self._tx() as conn:
-            return _request(conn, case_id, reason, actor, now, mapping, coalesce, header_rows)
+            return _request(conn, case_id, reason, actor, now, mapping, coalesce, header_rows, basis)
+
+    def progress(self, analysis_id: int, done: int, total: int) -> None:
+        """How far a running analysis has got (lines analysed of lines read)."""
+        with self._tx() as conn:
+            conn.execute("UPDATE analyses SET lines_done = ?, lines_total = ? WHERE id = ? AND status = 'running'",
+                         (done, total, analysis_id))
+
+    def record(self, *, actor: str, action: str, now: str, detail: Mapping[str, Any],
+               case_id: str | None = None) -> None:
+        """Append an entry to the audit log (a change to the unit's catalog, say)."""
+        with self._tx() as conn:
+            _audit(conn, now, actor, action, case_id, detail)
 
     def claim_next(self, now: str, max_size: int | None = None) -> AnalysisRecord | None:
         """Mark the oldest queued analysis running and return it, or None when none waits (of a case
@@ -324,7 +342,7 @@ def _dump(value: object) -> str:
 
 def _request(conn: sqlite3.Connection, case_id: str, reason: str, actor: str, now: str,
              mapping: Mapping[str, str] | None, coalesce: bool,
-             header_rows: Mapping[str, int] | None = None) -> AnalysisRecord | None:
+             header_rows: Mapping[str, int] | None = None, basis: str | None = None) -> AnalysisRecord | None:
     """Queue a new analysis version inside a transaction (see Store.request_analysis)."""
     latest = conn.execute("SELECT * FROM analyses WHERE case_id = ? ORDER BY version DESC LIMIT 1",
                           (case_id,)).fetchall()
@@ -334,20 +352,21 @@ def _request(conn: sqlite3.Connection, case_id: str, reason: str, actor: str, no
         return _analysis(latest[0])
     used = json.loads(latest[0]["mapping"]) if mapping is None else dict(mapping)
     rows = json.loads(latest[0]["header_rows"]) if header_rows is None else dict(header_rows)
-    row = _insert_analysis(conn, case_id, latest[0]["version"] + 1, reason, actor, used, now, rows)
+    basis = basis or latest[0]["basis"]
+    row = _insert_analysis(conn, case_id, latest[0]["version"] + 1, reason, actor, used, now, rows, basis)
     _audit(conn, now, actor, "analysis.request", case_id,
-           {"version": row["version"], "reason": reason, "mapping": used, "header_rows": rows})
+           {"version": row["version"], "reason": reason, "mapping": used, "header_rows": rows, "basis": basis})
     return _analysis(row)
 
 
 def _insert_analysis(conn: sqlite3.Connection, case_id: str, version: int, reason: str, actor: str,
                      mapping: Mapping[str, str], now: str, header_rows: Mapping[str, int] | None = None,
-                     ) -> sqlite3.Row:
+                     basis: str = "brand") -> sqlite3.Row:
     """Insert a queued analysis version; returns its row."""
     row: sqlite3.Row = conn.execute(
-        "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, header_rows, "
-        "created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING *",
-        (case_id, version, reason, actor, _dump(mapping), _dump(header_rows or {}), now)).fetchall()[0]
+        "INSERT INTO analyses (case_id, version, status, reason, requested_by, mapping, header_rows, basis, "
+        "created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING *",
+        (case_id, version, reason, actor, _dump(mapping), _dump(header_rows or {}), basis, now)).fetchall()[0]
     return row
 
 

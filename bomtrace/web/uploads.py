@@ -16,7 +16,7 @@ from typing import Protocol
 from starlette.concurrency import run_in_threadpool
 
 from bomtrace.config import Limits
-from bomtrace.errors import InputError, UnreadableInput
+from bomtrace.errors import InputError, NoPartColumn, UnreadableInput
 from bomtrace.ingest import SUPPORTED_SUFFIXES, UnknownHeader, probe_input
 from bomtrace.web.problems import Problem, input_problem, too_large
 
@@ -89,10 +89,13 @@ async def receive(upload: Readable, scratch: Path, max_bytes: int, limits: Limit
 
 
 def check_readable(path: Path, limits: Limits, mapping: Mapping[str, str] | None = None) -> None:
-    """Refuse a zip bomb, a corrupt workbook, a file without a part/marking/manufacturer column in its
-    first rows, or a mapping naming a header the file does not have; bounded, not a full parse."""
+    """Refuse a zip bomb, a corrupt workbook or a mapping naming a header the file does not have; a
+    file whose header names no known column is accepted (its case opens the column editor). Bounded,
+    not a full parse."""
     try:
         probe_input(path, mapping=mapping, limits=limits)
+    except NoPartColumn:
+        return  # the case opens with the column editor and the first rows: an upload never dead-ends
     except InputError as error:
         raise input_problem(error) from None
     except UnknownHeader as error:

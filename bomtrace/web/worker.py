@@ -15,11 +15,14 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bomtrace.catalogs import Catalog
 from bomtrace.errors import BomtraceError
+from bomtrace.ingest import NO_COLUMN_FIX
 from bomtrace.models import Result
 from bomtrace.web import library
 from bomtrace.web.files import FileStore
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: The lanes: a name and the largest file (bytes) a lane takes, None for any.
 LANES: tuple[tuple[str, int | None], ...] = (("any", None), ("small", 2 * 1024 * 1024))
+#: Most often a running analysis records its progress.
+PROGRESS_SECONDS = 0.5
 
 
 @dataclass
@@ -57,9 +62,12 @@ class Worker:
     """Lanes running queued analyses; survives any error in an analysis or in the database."""
 
     def __init__(self, settings: Settings, store: Store, files: FileStore,
-                 lanes: tuple[tuple[str, int | None], ...] = LANES) -> None:
-        """A worker over this store and these files; start() runs it."""
+                 lanes: tuple[tuple[str, int | None], ...] = LANES,
+                 catalogs: Callable[[], Catalog] | None = None) -> None:
+        """A worker over this store and these files, analysing with `catalogs` (the settings' unless
+        given: the web app passes its unit layer); start() runs it."""
         self.settings, self.store, self.files = settings, store, files
+        self.catalogs = catalogs or settings.catalogs
         self.lanes = [Lane(name, max_size) for name, max_size in lanes]
         self._wake = threading.Condition()
         self._stop = threading.Event()
@@ -163,12 +171,12 @@ class Worker:
             out.mkdir()
             decisions = self._until_stored(lambda: self.store.decisions(case.id, upto=job.decisions_applied),
                                            "read the decisions") or []
-            result = library.analyze(source, job.mapping, self.settings.catalogs(), self.settings.limits,
-                                     self.settings.clock(), job.header_rows, decisions)
+            result = library.analyze(source, job.mapping, self.catalogs(), self.settings.limits,
+                                     self.settings.clock(), job.header_rows, decisions, basis=job.basis,
+                                     progress=self._progress(job))
             if not result.inputs:
-                reason = result.issues[0].message if result.issues else "The file could not be read."
-                raise BomtraceError(reason.rstrip("."), "Correct the column mapping and run it again.")
-            written = library.write_all(result, out)
+                raise BomtraceError(*failure(result))
+            written = library.write_all(result, out, review_url=f"/cases/{case.id}/review")
             sheets = sheet_ledgers(result, library.sheet_columns(result))
             summary = {**asdict(result.summary), "issues": len(result.issues), "decisions": len(decisions)}
             self.files.publish(out, case.id, job.version)
@@ -181,6 +189,23 @@ class Worker:
             return True
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _progress(self, job: AnalysisRecord) -> Callable[[int, int], None]:
+        """A progress callback that records lines done of total for the case page, at most every
+        PROGRESS_SECONDS and at the end (a locked database only skips an update)."""
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done != total and now - last[0] < PROGRESS_SECONDS:
+                return
+            last[0] = now
+            try:
+                self.store.progress(job.id, done, total)
+            except Exception as error:  # noqa: BLE001 - progress is a courtesy, never a reason to fail
+                log.info("progress of %s v%d not recorded (%s)", job.case_id, job.version, one_line(error))
+
+        return report
 
     def _until_stored(self, action: Callable[[], Any], what: str) -> Any:
         """`action()` against the store, tried again with back-off until it succeeds or the worker is
@@ -202,6 +227,16 @@ class Worker:
             if lane is not None:
                 lane.last_error = None
             return value
+
+
+def failure(result: Result) -> tuple[str, str]:
+    """Why an analysis read no input and how to fix it, in the web's words (the column editor, not
+    command-line options)."""
+    reason = result.issues[0].message if result.issues else "The file could not be read."
+    if reason.endswith(NO_COLUMN_FIX):
+        return (reason.removesuffix(NO_COLUMN_FIX).strip().rstrip("."),
+                "Pick the header row and name the columns in the column editor, then run it again.")
+    return reason.rstrip("."), "Correct the column mapping and run it again."
 
 
 def sheet_ledgers(result: Result, sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -26,3 +26,37 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Type-ahead for the review page's maker and part fields: ask the API for the makers (set maker) or
+// parts (set part) whose name or number holds what was typed, and offer them in the field's list.
+document.addEventListener("DOMContentLoaded", function () {
+  var timer = null;
+  document.querySelectorAll("input[data-lookup]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var form = input.form;
+      var decision = form && form.querySelector("select[name=decision]");
+      var parts = decision && decision.value === "set_part";
+      var query = input.value.trim();
+      if (query.length < 2) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        fetch((parts ? "/api/parts?q=" : "/api/makers?q=") + encodeURIComponent(query), {credentials: "same-origin"})
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (found) {
+            var listId = parts ? "parts-list" : "makers";
+            var list = document.getElementById(listId);
+            if (!list) { list = document.createElement("datalist"); list.id = listId; document.body.appendChild(list); }
+            list.textContent = "";
+            found.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = parts ? item.part_number : item.id;
+              option.textContent = parts ? item.part_number + " — " + item.maker_name + " (" + item.country + ")"
+                                         : item.name + " (" + item.country + ", " + item.tier + ")";
+              list.appendChild(option);
+            });
+            input.setAttribute("list", listId);
+          });
+      }, 200);
+    });
+  });
+});
