@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from bomtrace.errors import InputError, InputTooLarge, NoPartColumn, UnreadableInput
-
-#: What to do about a file without a usable column, in the web app's words (the CLI names --map).
-NO_COLUMN_FIX = ("Check the header row, or name the column in the upload's column mapping, one "
-                 "HEADER=FIELD a line (e.g. Позначка=marking).")
+from bomtrace.errors import InputError, InputTooLarge, UnreadableInput
 
 
 class Problem(Exception):
@@ -22,13 +18,12 @@ class Problem(Exception):
 
 
 def input_problem(error: InputError) -> Problem:
-    """413 for a file over the limits (zip bombs too), 415 for a type bomtrace cannot read, else 422."""
+    """413 for a file over the limits (zip bombs too), 415 for a type bomtrace cannot read, else 422 (a
+    file with no recognised column is not a problem: its case opens with the column editor)."""
     if isinstance(error, InputTooLarge):
         return Problem(413, error.message)
     if isinstance(error, UnreadableInput) and error.what.startswith("Unsupported file type"):
         return Problem(415, error.message)
-    if isinstance(error, NoPartColumn):
-        return Problem(422, f"{error.what}. {NO_COLUMN_FIX}")
     return Problem(422, error.message)
 
 
