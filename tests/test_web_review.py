@@ -8,6 +8,7 @@ real company with its own site as source."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,30 @@ def test_a_decision_whose_line_is_gone_stays_listed_as_orphaned(tmp_path: Path) 
         page = client.get(f"/cases/{case['id']}/review").text
         assert "<b>orphaned</b>: no such line in v3" in page
         assert [d["line_id"] for d in client.get(f"/api/cases/{case['id']}/decisions").json()] == ["t.csv::2"]
+
+
+def test_two_reviewers_deciding_one_line_at_once_are_both_kept_and_the_later_wins(client: TestClient) -> None:
+    case = upload(client, [["Part number", "Manufacturer"], ["LM358", ""]])
+    start = threading.Barrier(2)
+    answers: dict[str, Any] = {}
+
+    def review(reviewer: str, maker: str) -> None:
+        start.wait()
+        answers[reviewer] = decide(client, case["id"], line_id="t.csv::2", decision="set_maker", value=maker,
+                                   reviewer=reviewer)
+
+    threads = [threading.Thread(target=review, args=args) for args in (("Bob", "onsemi"), ("Cy", "texas-instruments"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {r: a.status_code for r, a in answers.items()} == {"Bob": 201, "Cy": 201}
+    decisions = client.get(f"/api/cases/{case['id']}/decisions").json()
+    assert sorted(d["reviewer"] for d in decisions) == ["Bob", "Cy"]
+    later = max(decisions, key=lambda d: d["id"])
+    wait_done(client, case["id"])
+    decided = line(client, case["id"], "t.csv::2")
+    assert decided["company"] == {"onsemi": "onsemi", "texas-instruments": "Texas Instruments"}[later["value"]]
+    assert f"by {later['reviewer']} in web review #{later['id']}" in decided["match"]["detail"]
+    audit = [a for a in client.get("/api/audit", params={"case_id": case["id"]}).json() if a["action"] == "decision.add"]
+    assert sorted(a["actor"] for a in audit) == ["Bob", "Cy"]
