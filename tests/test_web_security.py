@@ -3,6 +3,7 @@ API, a signed session for the pages), CSRF on forms, cross-site and rebinding re
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,3 +212,14 @@ def test_csrf_cookie_is_strict_and_http_only(open_client: TestClient) -> None:
 def test_token_server_still_analyses(locked: TestClient) -> None:
     case_id = locked.post("/api/cases", files={"file": ("t.csv", GOOD_CSV)}, headers=BEARER).json()["id"]
     assert wait_done(locked, case_id, headers=BEARER)["status"] == "done"
+
+
+def test_the_signing_key_is_the_owners_alone_and_the_reports_are_readable_as_the_umask_allows(
+        client: TestClient, data: Path) -> None:
+    response = client.post("/api/cases", files={"file": ("t.csv", GOOD_CSV)})
+    case = wait_done(client, response.json()["id"])
+    assert (data / "secret.key").stat().st_mode & 0o777 == 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    reports = sorted((data / "analyses" / case["id"] / "v1").iterdir())
+    assert reports and all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in reports)
