@@ -44,15 +44,17 @@ def load_catalogs(user_folders: Iterable[str | Path] = (), *, shipped: bool = Tr
     for folder in folders:
         if not folder.is_dir():
             raise CatalogError(f"Catalog folder not found: {folder}", fix="Check the --catalog path.")
-    if not cache:
-        return build_catalog(folders)
     from bomtrace import __version__, catalog_cache
 
+    if not cache:
+        with catalog_cache.gc_paused():
+            return build_catalog(folders)
     key = catalog_cache.cache_key(__version__, [f"{f.resolve()}:{folder_hash(f)}" for f in folders])
     cached = catalog_cache.load(key)
     if isinstance(cached, Catalog):
         return cached
-    catalog = build_catalog(folders)
+    with catalog_cache.gc_paused():
+        catalog = build_catalog(folders)
     catalog_cache.save(key, catalog)
     return catalog
 
