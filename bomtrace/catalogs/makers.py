@@ -2,8 +2,8 @@
 that does not scan every maker.
 
 The fuzzy look-up answers what `rapidfuzz.process.extractOne(key, keys, scorer=token_sort_ratio,
-score_cutoff=c)` answers over every curated key (up to EXACT_READS, below), but scores only the keys
-that can reach the cutoff:
+score_cutoff=c)` answers over every curated key (exactly in a catalog of up to EXACT_KEYS curated keys,
+below), but scores only the keys that can reach the cutoff:
 token_sort_ratio is the Indel ratio of the token-sorted strings, so a key of length m can score c
 against a query of length n only if |n - m| <= D and the two share at least |bigrams(query)| - 2D
 distinct bigrams, where D = (1 - c/100)(n + m) is the most edits the cutoff allows (each edit breaks
@@ -24,12 +24,15 @@ from rapidfuzz import fuzz, process
 
 #: Distinct reported names whose resolution is remembered (a teardown repeats its makers).
 RESOLVED_CACHE = 65_536
-#: Most postings the exact bigram filter reads for one name. Past it (a long name in a catalog of tens
-#: of thousands of curated makers) the look-up reads only the keys sharing one of the name's two rarest
-#: words: the cost per name stays flat, and a key spelt differently in every word can be missed. The
-#: shipped catalog never reaches it: no name of it reads more than 5,157 postings at cutoffs 80-95
-#: (catalog 2026.12.2), and tests/test_makers.py checks the answers equal a full scan.
-EXACT_READS = 10_000
+#: Most postings the exact bigram filter reads for one name in a catalog of more than EXACT_KEYS
+#: curated keys. Past it (a long name among tens of thousands of curated makers) the look-up reads only
+#: the keys sharing one of the name's two rarest words or its first or last four letters: the cost per
+#: name stays flat, and a key spelt differently in every word and at both ends can be missed.
+EXACT_READS = 1500
+#: Catalogs with at most this many curated keys are always searched exactly (the shipped one has 1,602;
+#: tests/test_makers.py checks its answers equal a full scan). Reading every posting then costs at most
+#: a few milliseconds per distinct name, and each is resolved once per run.
+EXACT_KEYS = 20_000
 #: Bounds are widened by this much so float rounding (1 - 0.9 is 0.0999...) never narrows them.
 _ROUNDING = 1e-9
 
@@ -115,7 +118,7 @@ class MakerIndex:
         # them: read only the postings of the rarest ones, then count exactly.
         rarest = sorted(grams, key=lambda g: len(self._by_bigram.get(g, ())))[: len(grams) - needed + 1]
         postings = [self._by_bigram.get(g, ()) for g in rarest]
-        if sum(len(p) for p in postings) > EXACT_READS:
+        if len(self.keys) > EXACT_KEYS and sum(len(p) for p in postings) > EXACT_READS:
             # Too many to read (a long name, a large catalog): only the keys that share one of the
             # query's two rarest words, or its first or last four letters, which a one- or two-letter
             # misspelling mostly leaves intact.
