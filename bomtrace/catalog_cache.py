@@ -22,7 +22,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 #: The modules whose code shapes the index: a change to any of them (a new key rule, a new layout)
 #: must not load an index built by the old code.
-_SHAPING_MODULES = ("catalogs/*.py", "partindex.py", "normalize.py", "models.py", "catalog_cache.py")
+_SHAPING_MODULES = ("catalogs/*.py", "partindex.py", "normalize.py", "models.py", "grammar.py", "catalog_cache.py")
 
 
 @contextmanager

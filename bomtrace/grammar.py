@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bomtrace.normalize import part_key
 
@@ -69,10 +70,19 @@ class Rule:
     fields: str
     example: str
     source: str
-    regex: re.Pattern[str] = field(compare=False, repr=False)
     prefixes: tuple[str, ...] = field(compare=False, repr=False)
     min_length: int = field(compare=False, repr=False)
     max_length: int = field(compare=False, repr=False)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled pattern, made on first use: a cached index of hundreds of rules then loads
+        without compiling them all (a small teardown meets a few of them)."""
+        return re.compile(self.pattern)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the compiled pattern, which unpickling would compile again at once."""
+        return {k: v for k, v in self.__dict__.items() if k != "regex"}
 
     def matches(self, key: str) -> bool:
         """The pattern matches the whole key."""
@@ -92,8 +102,9 @@ def make_rule(pattern: str, manufacturer: str, category: str, series: str, field
               example: str, source: str) -> Rule:
     """A Rule from its seven cells; raises RuleSyntaxError when the pattern is outside the subset."""
     elements = _parse(pattern)
+    re.compile(pattern)  # a pattern the subset admits but re refuses fails here, not at first use
     return Rule(pattern, manufacturer, category, series, fields, example, source,
-                regex=re.compile(pattern), prefixes=_literal_prefixes(elements),
+                prefixes=_literal_prefixes(elements),
                 min_length=sum(min(len(s) for s in e.strings) * e.low for e in elements),
                 max_length=sum(max(len(s) for s in e.strings) * e.high for e in elements))
 
