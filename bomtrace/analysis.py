@@ -4,6 +4,7 @@ re-analyses a line a reviewer gave a part number). Nothing here reads files or k
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from bomtrace import ownership as owners
 from bomtrace.attribute import attribute, country_conflict, ownership_of, parse_country
@@ -117,15 +118,24 @@ def _with_aliases(role: str, maker_id: str | None, name: str, country: str | Non
 def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "brand",
                   thresholds: Thresholds = DEFAULT, progress: Progress | None = None,
                   lists: ScreeningIndex | None = None) -> list[LineResult]:
-    """Every line analysed, in input order; `progress(done, total)` after each."""
+    """Every line analysed, in input order; `progress(done, total)` after each. A line whose fields
+    repeat an earlier line's (the same chip in every sample of a weapon) takes that line's analysis
+    with its own source: the analysis reads only the fields."""
     lines = list(lines)
     if lists is None:
         from bomtrace.sanctions.lists import current
 
         lists = current().index
     results = []
+    analysed: dict[tuple[tuple[str, str], ...], LineResult] = {}
     for done, line in enumerate(lines, start=1):
-        results.append(analyze_line(line, catalog, basis, thresholds, lists))
+        key = tuple(sorted(line.fields.items()))
+        earlier = analysed.get(key)
+        if earlier is None:
+            result = analysed[key] = analyze_line(line, catalog, basis, thresholds, lists)
+        else:
+            result = replace(earlier, line=line)
+        results.append(result)
         if progress:
             progress(done, len(lines))
     return results

@@ -1,0 +1,33 @@
+"""Analysing a teardown's lines: a line whose fields repeat an earlier line's gets the same analysis
+under its own source, exactly as if it had been analysed alone."""
+
+from __future__ import annotations
+
+from bomtrace.analysis import analyze_line, analyze_lines
+from bomtrace.catalogs import Catalog
+from bomtrace.models import RawLine, Source
+
+#: Illustrative rows: real parts, one repeated in three samples, one with a maker the line names.
+FIELDS = [{"marking": "VP230", "manufacturer": "Texas Instruments"}, {"marking": "LM358"},
+          {"part_number": "AD9364", "description": "RF transceiver", "qty": "2 шт."},
+          {"marking": "VP230", "manufacturer": "Texas Instruments"}, {"marking": "VP230"},
+          {"marking": "VP230", "manufacturer": "Texas Instruments"}]
+
+
+def lines() -> list[RawLine]:
+    return [RawLine(Source("t.xlsx", "Teardown", row), dict(fields), dict(fields))
+            for row, fields in enumerate(FIELDS, start=2)]
+
+
+def test_repeated_lines_are_analysed_as_if_alone_each_under_its_own_source(mini: Catalog) -> None:
+    together = analyze_lines(lines(), mini)
+    alone = [analyze_line(line, mini) for line in lines()]
+    assert together == alone
+    assert [r.line.source.row for r in together] == [2, 3, 4, 5, 6, 7]
+    assert together[0].match == together[3].match == together[5].match != together[4].match
+
+
+def test_progress_counts_every_line_repeated_or_not(mini: Catalog) -> None:
+    seen: list[tuple[int, int]] = []
+    analyze_lines(lines(), mini, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 6) for n in range(1, 7)]
