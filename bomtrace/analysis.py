@@ -30,6 +30,9 @@ from bomtrace.screening import NamedParty, ScreeningIndex, screen_parties, uniqu
 from bomtrace.supply_chain import split_parties, split_supply_chain
 
 Progress = Callable[[int, int], None]
+#: The fields the analysis of a line reads; sample, module, quantity and refdes only travel with it.
+ANALYSED_FIELDS = ("part_number", "marking", "manufacturer", "description", "country", "date_code", "notes",
+                   "supplier", "importer")
 
 
 def analyze_line(line: RawLine, catalog: Catalog, basis: Basis = "brand", thresholds: Thresholds = DEFAULT,
@@ -118,9 +121,9 @@ def _with_aliases(role: str, maker_id: str | None, name: str, country: str | Non
 def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "brand",
                   thresholds: Thresholds = DEFAULT, progress: Progress | None = None,
                   lists: ScreeningIndex | None = None) -> list[LineResult]:
-    """Every line analysed, in input order; `progress(done, total)` after each. A line whose fields
-    repeat an earlier line's (the same chip in every sample of a weapon) takes that line's analysis
-    with its own source: the analysis reads only the fields."""
+    """Every line analysed, in input order; `progress(done, total)` after each. A line whose analysed
+    fields repeat an earlier line's (the same chip in every sample of a weapon) takes that line's
+    analysis, with its own source and other fields."""
     lines = list(lines)
     if lists is None:
         from bomtrace.sanctions.lists import current
@@ -129,7 +132,7 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "br
     results = []
     analysed: dict[tuple[tuple[str, str], ...], LineResult] = {}
     for done, line in enumerate(lines, start=1):
-        key = tuple(sorted(line.fields.items()))
+        key = tuple(line.get(name) for name in ANALYSED_FIELDS)
         earlier = analysed.get(key)
         if earlier is None:
             result = analysed[key] = analyze_line(line, catalog, basis, thresholds, lists)
