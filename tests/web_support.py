@@ -3,7 +3,6 @@ in-process app over a fresh data folder, a real uvicorn server in a subprocess, 
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import socket
@@ -17,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import openpyxl
 
 from bomtrace.catalogs import Catalog, load_catalogs
 from bomtrace.web.app import create_app
 from bomtrace.web.settings import Settings
 from tests.conftest import MINI
+from tests.crafted import workbook
 
 with warnings.catch_warnings():  # Starlette would rather have httpx2; httpx works the same here
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -60,13 +59,7 @@ def app_client(data_dir: Path, catalogs: Callable[[], Catalog] | None = None, **
 
 def xlsx_bytes(rows: list[list[Any]], sheet: str = "Teardown") -> bytes:
     """A workbook with one sheet of these rows."""
-    book = openpyxl.Workbook()
-    book.active.title = sheet
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(rows, sheet)
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
