@@ -130,7 +130,7 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "br
 
         lists = current().index
     results = []
-    analysed: dict[tuple[tuple[str, str], ...], LineResult] = {}
+    analysed: dict[tuple[str, ...], LineResult] = {}
     for done, line in enumerate(lines, start=1):
         key = tuple(line.get(name) for name in ANALYSED_FIELDS)
         earlier = analysed.get(key)

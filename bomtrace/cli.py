@@ -160,17 +160,18 @@ def analyze(
     from bomtrace.config import Options
     from bomtrace.decisions import read_decisions
     from bomtrace.ingest import UnknownHeader
+    from bomtrace.models import BASES
     from bomtrace.pipeline import run
     from bomtrace.report import write_outputs
 
     state["verbose"] = verbose
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
-    if basis not in ("brand", "owner"):
+    if basis not in BASES:
         raise typer.BadParameter("choose brand or owner", param_hint="--basis")
     formats = _parse_formats(format_)
     limits = replace(DEFAULT_LIMITS, max_rows=max_rows, max_columns=max_columns, max_file_bytes=max_file_mb * MB,
                      max_expanded_bytes=max_expanded_mb * MB, max_ratio=max_ratio)
-    options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,  # type: ignore[arg-type]
+    options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
                       header_rows=_parse_header_rows(header_row), limits=limits)
     try:
@@ -219,10 +220,11 @@ def compare(
     from bomtrace.compare import compare as compare_teardowns
     from bomtrace.compare import write_compare
     from bomtrace.config import Options
+    from bomtrace.models import BASES
 
-    if basis not in ("brand", "owner"):
+    if basis not in BASES:
         raise typer.BadParameter("choose brand or owner", param_hint="--basis")
-    options = Options(catalogs=tuple(map(str, catalog)), basis=basis)  # type: ignore[arg-type]
+    options = Options(catalogs=tuple(map(str, catalog)), basis=basis)
     try:
         result = compare_teardowns(inputs, options)
     except BomtraceError as error:

@@ -10,6 +10,7 @@ from bomtrace.vocabulary import place
 
 Confidence = Literal["confirmed", "probable", "possible", "unresolved"]
 Basis = Literal["brand", "owner"]
+BASES: tuple[Basis, ...] = ("brand", "owner")
 CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "probable", "possible", "unresolved")
 
 #: The fields a spreadsheet column can be mapped to.

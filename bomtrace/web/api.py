@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
+from bomtrace.models import Basis
 from bomtrace.vocabulary import DecisionKind
 from bomtrace.web import downloads
 from bomtrace.web.downloads import MEDIA, service
@@ -75,7 +76,7 @@ class AnalysisOut(BaseModel):
     sheets: list[dict[str, Any]] = Field(description="Detected sheets: header row, mapping, header cells")
     summary: dict[str, Any]
     outputs: list[str]
-    basis: Literal["brand", "owner"] = Field("brand", description="The attribution basis it ran on")
+    basis: Basis = Field("brand", description="The attribution basis it ran on")
     lines_done: int = Field(0, description="While it runs: lines analysed so far")
     lines_total: int = Field(0, description="While it runs: lines read")
 
@@ -97,7 +98,7 @@ class AnalysisIn(BaseModel):
     header_rows: dict[str, int] | None = Field(None, description="Sheet name ('' for a CSV) -> header row "
                                                "as the spreadsheet numbers it; omit to keep the latest, {} "
                                                "to go back to detection")
-    basis: Literal["brand", "owner"] | None = Field(None, description="brand: the country of the company "
+    basis: Basis | None = Field(None, description="brand: the country of the company "
                                                     "named on the part; owner: its ultimate parent's; omit to "
                                                     "keep the latest")
     requested_by: str | None = None

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from bomtrace import resources
 from bomtrace.errors import BomtraceError
 from bomtrace.ingest import clean, parse_mapping
+from bomtrace.models import BASES
 from bomtrace.vocabulary import DECISIONS, DECISIONS_WITH_VALUE, split_assignment
 from bomtrace.web import library
 from bomtrace.web.files import FileStore
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 MAX_NAME = 200
 #: The folder of the data folder that holds the unit's own catalog layer.
 UNIT_CATALOG = "catalog"
-BASES = ("brand", "owner")
 MAX_NOTE = 2000
 
 
