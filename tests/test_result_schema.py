@@ -53,6 +53,22 @@ def test_result_json_is_streamed_byte_for_byte_as_the_contract_dict(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary file left
 
 
+def test_the_streaming_encoder_writes_what_json_dumps_writes_for_awkward_text_and_numbers() -> None:
+    from bomtrace.report.jsonout import LazyLines, json_chunks
+
+    awkward = {"text": "a\"b\\c\n\t\x01\x1f\x7f\u2028\u202e𝔘 Ω <script>", "numbers": [0, -1, 2**53, 0.1, 87.5, 0.0001,
+               0.0123, 1e16, 3.0], "empty": [[], {}, None, True, False, ""], "nested": {"k": [{"x": [1, {"y": []}]}]}}
+    document = {"first": awkward, "lines": [awkward, {}], "none": [], "last": "end"}
+    expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    streamed = {**document, "lines": LazyLines([])}
+    assert b"".join(json_chunks(document)).decode("utf-8") == expected
+    assert b"".join(json_chunks(streamed)).decode("utf-8") == expected.replace(
+        json.dumps(document["lines"], ensure_ascii=False, indent=2).replace("\n", "\n  "), "[]")
+    # below 1e-4 a float is written in another notation (0.00001 for 1e-05), its value the same
+    tiny = {"share": 1e-05, "score": 5e-324}
+    assert json.loads(b"".join(json_chunks(tiny))) == tiny
+
+
 def test_lines_csv_is_streamed_byte_for_byte_as_one_buffer_would_be(tmp_path: Path) -> None:
     import csv
     import io

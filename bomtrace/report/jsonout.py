@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from bomtrace import __version__, task_force
 from bomtrace.models import Breakdown, InputInfo, Issue, LineResult, OwnerAtDate, Result, ScreeningHit
@@ -134,24 +134,6 @@ def breakdown_dict(b: Breakdown) -> dict[str, Any]:
     }
 
 
-class _Lines(list[Any]):
-    """The lines as the JSON encoder walks them: each line's dict made when it is written, so a result
-    of 200,000 lines is never held as dicts (nor as one string) at once."""
-
-    def __init__(self, lines: Sequence[LineResult]) -> None:
-        super().__init__()
-        self._lines = lines
-
-    def __iter__(self) -> Iterator[Any]:
-        return (line_dict(r) for r in self._lines)
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def __bool__(self) -> bool:
-        return bool(self._lines)
-
-
 def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
     """The whole result as the result.json contract (its lines made as they are walked, with
     `lazy_lines`, for the streaming writer)."""
@@ -173,7 +155,7 @@ def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
              "by_country": breakdown_dict(b)["by_country"]}
             for name, b in result.by_sample
         ],
-        "lines": _Lines(result.lines) if lazy_lines else [line_dict(r) for r in result.lines],
+        "lines": LazyLines(result.lines) if lazy_lines else [line_dict(r) for r in result.lines],
         "issues": [{"source": i.source, "message": i.message} for i in result.issues],
         "screening": screening_dict(result),
         **made_in_dicts(result),
@@ -182,9 +164,54 @@ def to_json_dict(result: Result, *, lazy_lines: bool = False) -> dict[str, Any]:
     }
 
 
+class LazyLines:
+    """The lines as the streaming writer walks them: each line's dict made when it is written, so a
+    result of 200,000 lines is never held as dicts (nor as one string) at once."""
+
+    def __init__(self, lines: Sequence[LineResult]) -> None:
+        self.lines = lines
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (line_dict(r) for r in self.lines)
+
+
+def _indented(value: Any, depth: int) -> bytes:
+    """`value` as json.dumps(value, ensure_ascii=False, indent=2) writes it `depth` levels deep (a JSON
+    string holds no raw newline, so every newline is the layout's)."""
+    encoded: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    return encoded.replace(b"\n", b"\n" + b"  " * depth) if depth else encoded
+
+
+def json_chunks(document: dict[str, Any]) -> Iterator[bytes]:
+    """The document as json.dumps(document, ensure_ascii=False, indent=2) writes it, made piece by
+    piece: a LazyLines value one line at a time."""
+    yield b"{"
+    for n, (key, value) in enumerate(document.items()):
+        yield (b",\n  " if n else b"\n  ") + orjson.dumps(key) + b": "
+        if not isinstance(value, LazyLines):
+            yield _indented(value, 1)
+            continue
+        empty = True
+        for d in value:
+            yield (b"[\n    " if empty else b",\n    ") + _indented(d, 2)
+            empty = False
+        yield b"[]" if empty else b"\n  ]"
+    yield b"\n}\n"
+
+
+def _batched(chunks: Iterator[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    batch: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield b"".join(batch)
+            batch, held = [], 0
+    yield b"".join(batch)
+
+
 def write_json(result: Result, out: Path) -> Path:
-    """DIR/result.json, UTF-8, keys in contract order, indented by two; encoded as it is written, so a
-    large result never sits in memory as one string."""
-    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(to_json_dict(result, lazy_lines=True))
-    batches = iter(lambda: "".join(islice(chunks, 4096)).encode("utf-8"), b"")
-    return atomic_write_chunks(out / "result.json", chain(batches, [b"\n"]))
+    """DIR/result.json, UTF-8, keys in contract order, indented by two; encoded as it is written (by
+    orjson, a line at a time), so a large result never sits in memory as one string."""
+    return atomic_write_chunks(out / "result.json", _batched(json_chunks(to_json_dict(result, lazy_lines=True))))
