@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 
+from bomtrace import forked
 from bomtrace import ownership as owners
 from bomtrace.attribute import attribute, country_conflict, ownership_of, parse_country
 from bomtrace.catalogs import Catalog
@@ -120,15 +122,32 @@ def _with_aliases(role: str, maker_id: str | None, name: str, country: str | Non
 
 def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "brand",
                   thresholds: Thresholds = DEFAULT, progress: Progress | None = None,
-                  lists: ScreeningIndex | None = None) -> list[LineResult]:
-    """Every line analysed, in input order; `progress(done, total)` after each. A line whose analysed
-    fields repeat an earlier line's (the same chip in every sample of a weapon) takes that line's
-    analysis, with its own source and other fields."""
+                  lists: ScreeningIndex | None = None, workers: int = 1) -> list[LineResult]:
+    """Every line analysed, in input order; `progress(done, total)` as lines are done. A line whose
+    analysed fields repeat an earlier line's (the same chip in every sample of a weapon) takes that
+    line's analysis, with its own source and other fields. With `workers` over 1, a teardown of at
+    least forked.SHARED_FROM lines is cut into that many runs of lines, analysed side by side in forked
+    processes (bomtrace.forked); the answer is the same."""
     lines = list(lines)
     if lists is None:
         from bomtrace.sanctions.lists import current
 
         lists = current().index
+    total = len(lines)
+    report = (lambda done: progress(done, total)) if progress else None
+    if workers < 2 or total < forked.SHARED_FROM:
+        return _analysed(lines, catalog, basis, thresholds, lists, report)
+    size = -(-total // workers)
+    tasks = [partial(_analysed, lines[start:start + size], catalog, basis, thresholds, lists)
+             for start in range(0, total, size)]
+    results = [result for part in forked.run_tasks(tasks, report) for result in part]
+    if progress:
+        progress(total, total)
+    return results
+
+
+def _analysed(lines: list[RawLine], catalog: Catalog, basis: Basis, thresholds: Thresholds,
+              lists: ScreeningIndex, tick: Callable[[int], None] | None) -> list[LineResult]:
     results = []
     analysed: dict[tuple[str, ...], LineResult] = {}
     for done, line in enumerate(lines, start=1):
@@ -139,8 +158,8 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "br
         else:
             result = replace(earlier, line=line)
         results.append(result)
-        if progress:
-            progress(done, len(lines))
+        if tick:
+            tick(done)
     return results
 
 

@@ -149,6 +149,9 @@ def analyze(
     max_ratio: Annotated[float, typer.Option("--max-ratio", min=1, help="Refuse a workbook (or any zip) that "
                                              "expands more than this many times its size.")
                          ] = DEFAULT_LIMITS.max_ratio,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Processes that analyse a large teardown "
+                                         "(4,000 lines or more) and write its reports side by side; 0: one "
+                                         "per core. The results are the same with any number.")] = 0,
 ) -> None:
     """Analyse teardown spreadsheets and write result.json, lines.csv and the reports.
 
@@ -159,6 +162,7 @@ def analyze(
     from bomtrace import cli_output
     from bomtrace.config import Options
     from bomtrace.decisions import read_decisions
+    from bomtrace.forked import cores
     from bomtrace.ingest import UnknownHeader
     from bomtrace.models import BASES
     from bomtrace.pipeline import run
@@ -173,7 +177,8 @@ def analyze(
                      max_expanded_bytes=max_expanded_mb * MB, max_ratio=max_ratio)
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
-                      header_rows=_parse_header_rows(header_row), limits=limits)
+                      header_rows=_parse_header_rows(header_row), limits=limits,
+                      workers=workers or cores())
     try:
         decisions = read_decisions(overrides, limits) if overrides else []
         with cli_output.progress_bar() as progress:
@@ -186,7 +191,7 @@ def analyze(
     if not result.inputs:
         typer.echo("Error: no input could be read; nothing written.", err=True)
         raise typer.Exit(1)
-    written = write_outputs(result, out, formats)
+    written = write_outputs(result, out, formats, options.workers)
     cli_output.print_summary(result, written)
     if open_:
         _open_report(written)

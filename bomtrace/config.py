@@ -87,3 +87,6 @@ class Options:
     generated_at: str | None = None
     #: Header row by sheet name ('*' for every sheet), where detection picks the wrong row.
     header_rows: Mapping[str, int] = field(default_factory=dict)
+    #: Processes that analyse a large teardown side by side (bomtrace.forked): only for a process with
+    #: no other threads, such as the command line.
+    workers: int = 1

@@ -34,7 +34,8 @@ def run(inputs: Sequence[str | Path], options: Options = Options(), decisions: S
     lists = sanctions_lists()
     ingested = read_inputs(inputs, mapping=options.mapping, sheets=options.sheets, limits=options.limits,
                            header_rows=options.header_rows)
-    lines = analyze_lines(ingested.lines, catalog, options.basis, options.thresholds, progress, lists.index)
+    lines = analyze_lines(ingested.lines, catalog, options.basis, options.thresholds, progress, lists.index,
+                          options.workers)
     issues = ingested.issues + row_issues(lines)
     if decisions:
         lines, problems = review.apply_decisions(lines, decisions, catalog, options.basis, options.thresholds)

@@ -1,0 +1,138 @@
+"""Work shared with forked processes, for a command line on a machine with more than one core.
+
+The caller runs the first task itself; each other task runs in a child forked from it, which inherits
+the loaded catalog and the lines (nothing is sent to it) and sends back its progress and its result
+through a pipe. A child that fails or dies leaves its task to the caller, so the answer is always the
+one a single process gives. Only a process with no other threads may fork safely: the web server's
+analysis threads never come here (its runs keep one worker).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from bomtrace.catalog_cache import gc_paused
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: A task: called with `tick(done)`, which it calls as its count of work done grows; returns its result.
+Task = Callable[[Callable[[int], None]], T]
+#: The fewest lines worth sharing among processes: below it, starting them costs more than it saves.
+SHARED_FROM = 4_000
+#: How often (in units of work) a child reports its progress.
+TICK_EVERY = 500
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Child(Generic[T]):
+    """A forked child running one task: its progress so far and, once sent, its outcome."""
+
+    def __init__(self, task: Task[T]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.task = task
+        self.done = 0
+        self.outcome: tuple[str, Any] | None = None
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child_main, args=(task, sender), daemon=True)
+        self.process.start()
+        sender.close()
+
+    def read_ready(self) -> None:
+        """Take in what the child has sent so far, without waiting."""
+        while self.outcome is None and self.receiver.poll():
+            self._receive()
+
+    def wait(self) -> tuple[str, Any]:
+        while self.outcome is None:
+            self._receive()
+        self.process.join()
+        self.receiver.close()
+        return self.outcome
+
+    def _receive(self) -> None:
+        try:
+            with gc_paused():
+                kind, value = self.receiver.recv()
+        except (EOFError, OSError):
+            self.outcome = ("error", f"the child process ended with code {self.process.exitcode}")
+            return
+        if kind == "tick":
+            self.done = value
+        else:
+            self.outcome = (kind, value)
+
+
+def _child_main(task: Task[Any], sender: Any) -> None:
+    reported = 0
+
+    def tick(done: int) -> None:
+        nonlocal reported
+        if done - reported >= TICK_EVERY:
+            sender.send(("tick", done))
+            reported = done
+
+    try:
+        outcome: tuple[str, Any] = ("done", task(tick))
+    except BaseException as error:  # noqa: BLE001 - the parent redoes the task and meets the error itself
+        outcome = ("error", f"{type(error).__name__}: {error}")
+    with gc_paused():
+        sender.send(outcome)
+    sender.close()
+
+
+def run_tasks(tasks: Sequence[Task[T]], progress: Callable[[int], None] | None = None) -> list[T]:
+    """Each task's result, in order: the first run here, the others each in a forked child (all here,
+    one after the other, where this system cannot fork). `progress(done)` gets the work done by all
+    of them together, as the tasks tick it (the caller knows when all is done)."""
+    if len(tasks) < 2 or not can_fork():
+        return _in_turn(tasks, progress)
+    children = [_Child(task) for task in tasks[1:]]
+    own = 0
+
+    def tick(done: int) -> None:
+        nonlocal own
+        own = done
+        for child in children:
+            child.read_ready()
+        if progress:
+            progress(own + sum(child.done for child in children))
+
+    results = [tasks[0](tick)]
+    for child in children:
+        kind, value = child.wait()
+        if kind == "done":
+            results.append(value)
+            continue
+        log.warning("A forked task failed (%s); running it here.", value)
+        results.append(child.task(lambda _: None))
+    return results
+
+
+def _in_turn(tasks: Sequence[Task[T]], progress: Callable[[int], None] | None) -> list[T]:
+    results: list[T] = []
+    before = 0
+    for task in tasks:
+        last = [0]
+
+        def tick(done: int, last: list[int] = last, before: int = before) -> None:
+            last[0] = done
+            if progress:
+                progress(before + done)
+
+        results.append(task(tick))
+        before += last[0]
+    return results
