@@ -11,10 +11,11 @@ several ways, misreads and other numbers), written as CSV and as xlsx in a tempo
 index cache is built once before anything is timed, as on any second run.
 
 For each teardown two fresh processes run:
-- `bomtrace analyze FILE --out DIR` exactly as a user types it: its wall time (imports, catalog
-  load, ingest, matching, result.json, lines.csv, report.html, report.xlsx) gives
-  `lines_per_s_all_outputs`, and its own peak RSS (from wait4) `peak_rss_mb`;
-- the same command run in-process with each phase wrapped in a CPU-time timer: imports, catalog load,
+- `bomtrace analyze FILE --out DIR` exactly as a user types it (one worker per core): its wall time
+  (imports, catalog load, ingest, matching, result.json, lines.csv, report.html, report.xlsx) gives
+  `lines_per_s_all_outputs`; its own peak RSS (from wait4) `peak_rss_mb`, and the peak of all its
+  processes together (proportional set sizes summed, sampled from /proc) `peak_pss_all_processes_mb`;
+- the same command run in-process with `--workers 1` and each phase wrapped in a CPU-time timer: imports, catalog load,
   ingest, match (analysing the lines), the rest of the run (review queue, breakdowns), each writer.
 Wall and CPU time are both printed with the load average: on a shared machine CPU time is the steadier.
 The share of distinct lines is printed: at least half must be distinct, so that remembering repeated
@@ -39,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from teardown_lines import CatalogPart, Keys, Line, bench_key, draw_lines
-from timing import load_average
+from timing import TreeMemory, load_average
 
 HEADER = ("Module", "Part number", "Marking", "Description", "Manufacturer", "Qty")
 COLUMNS = ("module", "part_number", "marking", "description", "manufacturer", "quantity")
@@ -99,14 +100,16 @@ def plain_run(path: Path, out: Path, env: dict[str, str]) -> dict[str, float]:
     command = [sys.executable, "-m", "bomtrace", "analyze", str(path), "--out", str(out)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    memory = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    tree_mb = memory.stop_mb()
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.returncode not in (0, 1):
         raise RuntimeError(f"bomtrace analyze failed ({process.returncode}): {errors[-2000:]}")
     return {"seconds": round(seconds, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_pss_all_processes_mb": tree_mb}
 
 
 def stage_phases(path: Path, out: Path) -> dict[str, Any]:
@@ -136,7 +139,7 @@ def stage_phases(path: Path, out: Path) -> dict[str, Any]:
         report.WRITERS[name] = timed(f"write_{name}", writer)
     begin = time.process_time()
     try:
-        app(["analyze", str(path), "--out", str(out)], standalone_mode=False)
+        app(["analyze", str(path), "--out", str(out), "--workers", "1"], standalone_mode=False)
     except SystemExit:
         pass
     total = time.process_time() - begin
@@ -214,6 +217,8 @@ def run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> dict[str, 
         "lines_per_cpu_s_all_outputs": min(r["lines_per_cpu_s_all_outputs"] for r in at_largest),
         "lines": largest,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "peak_pss_all_processes_mb": max(r["peak_pss_all_processes_mb"] for r in runs),
+        "workers": len(os.sched_getaffinity(0)),
         "distinct_lines": min(r["distinct_lines"] for r in runs),
         "runs": runs, "seed": args.seed, "python": sys.version.split()[0], "cpus": os.cpu_count(),
     }
@@ -225,11 +230,13 @@ def report(f: dict[str, Any]) -> None:
         print(f"{r['lines']:>7,} lines {r['input']:4s} ({r['input_mb']} MB, {r['distinct_lines']:.0%} distinct lines, "
               f"{r['distinct_texts']:.0%} distinct texts): {r['seconds']} s ({r['lines_per_s_all_outputs']:,.0f} "
               f"lines/s), CPU {r['cpu_s']} s ({r['lines_per_cpu_s_all_outputs']:,.0f} lines per CPU second), "
-              f"peak {r['peak_rss_mb']:,.0f} MB, load average {r['load_average']}")
+              f"peak {r['peak_rss_mb']:,.0f} MB (all processes together {r['peak_pss_all_processes_mb']:,.0f} MB "
+              f"PSS), load average {r['load_average']}")
         print(f"        phases (CPU s): {phases}")
         print(f"        outputs (MB): {', '.join(f'{k} {v}' for k, v in r['outputs_mb'].items())}")
     print(f"at {f['lines']:,} lines: {f['lines_per_s_all_outputs']:,.0f} lines/s with all outputs (slowest input; "
-          f"{f['lines_per_cpu_s_all_outputs']:,.0f} per CPU second); peak RSS {f['peak_rss_mb']:,.0f} MB")
+          f"{f['lines_per_cpu_s_all_outputs']:,.0f} per CPU second; {f['workers']} workers); peak RSS "
+          f"{f['peak_rss_mb']:,.0f} MB, all processes together {f['peak_pss_all_processes_mb']:,.0f} MB")
 
 
 if __name__ == "__main__":
