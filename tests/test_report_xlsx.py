@@ -112,6 +112,36 @@ def test_control_characters_and_huge_cells_do_not_break_the_workbook() -> None:
     assert isinstance(marking, str) and marking.startswith("VP230 2116XXX") and len(marking) == 32_767
 
 
+#: Input text shaped like the rich-string XML XlsxWriter writes unescaped: closing the cell and opening a
+#: formula cell of its own.
+MARKUP = '<r><t>a</t></r></is></c><c r="B2"><f>HYPERLINK("http://x.invalid","y")</f></c><c><is><r><t>b</t></r>'
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["report.xlsx", "in memory"])
+def test_text_shaped_like_workbook_markup_stays_the_same_text(tmp_path: Path, streamed: bool) -> None:
+    lines = reportdata.lines()
+    lines[0].line.fields["marking"] = MARKUP
+    lines[1].line.fields["marking"] = "<r> spaced </r>"
+    result = reportdata.result(lines)
+    path = write_xlsx(result, tmp_path) if streamed else tmp_path / "memory.xlsx"
+    if not streamed:
+        path.write_bytes(report_workbook_bytes(result))
+    book = openpyxl.load_workbook(path)
+    for title in ("Lines", "Review"):
+        sheet = book[title]
+        column = rows(sheet)[0].index("marking") + 1
+        cells = {sheet.cell(r, column).value: sheet.cell(r, column) for r in range(2, sheet.max_row + 1)}
+        assert MARKUP in cells and "<r> spaced </r>" in cells and cells[MARKUP].data_type == "s"
+    review = book["Review"]
+    column = REVIEW_COLUMNS.index("marking") + 1
+    row = next(r for r in range(2, review.max_row + 1) if review.cell(r, column).value == MARKUP)
+    assert review.cell(row, column).fill.fgColor.rgb == review.cell(row, 1).fill.fgColor.rgb  # the row's shade
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet") or name == "xl/sharedStrings.xml":
+                assert b"<f>" not in archive.read(name), name
+
+
 def test_csv_defuses_formula_like_cells(tmp_path: Path) -> None:
     write_outputs(reportdata.result(), tmp_path, ["csv"])
     with (tmp_path / "lines.csv").open(encoding="utf-8-sig", newline="") as handle:

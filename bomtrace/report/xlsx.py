@@ -110,7 +110,13 @@ def _put(sheet: Worksheet, row: int, column: int, value: object, style: Format |
     if type(value) is str:
         text = value if value.isprintable() else _ILLEGAL.sub("", value)
         text = text[:MAX_CELL]
-        sheet.write_string(row, column, text, style)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # XlsxWriter copies such a string into the XML unescaped, taking it for a rich string it
+            # built: input text shaped so would become markup (a formula cell, a broken file). Written
+            # as a rich string of three plain runs, it is escaped and reads back as the same text.
+            sheet.write_rich_string(row, column, text[:1], text[1:2], text[2:], *([style] if style else []))
+        else:
+            sheet.write_string(row, column, text, style)
         return len(text)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         sheet.write_number(row, column, value, style)
