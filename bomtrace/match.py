@@ -12,7 +12,7 @@ Rules, in the order they decide:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -247,16 +247,31 @@ def _grammar(candidate: Candidate, key: str, catalog: Catalog, t: Thresholds) ->
                     detail=detail)
 
 
-def misread_variants(key: str, limit: int = 2) -> Iterator[tuple[str, list[tuple[int, str, str]]]]:
-    """Keys with up to `limit` look-alike characters swapped (0/O/Q/D, 1/I/L, 5/S, 8/B, 2/Z)."""
+def misread_variants(key: str, limit: int = 2, viable: Callable[[str], bool] | None = None
+                     ) -> Iterator[tuple[str, list[tuple[int, str, str]]]]:
+    """Keys with up to `limit` look-alike characters swapped (0/O/Q/D, 1/I/L, 5/S, 8/B, 2/Z): one swap,
+    then two, positions and swaps in order. With `viable`, a variant is given up as soon as its text
+    up to a swapped character is not `viable` (no catalog key begins so): the rest keep their order."""
     positions = [i for i, c in enumerate(key) if c in MISREADS]
     for count in range(1, limit + 1):
         for chosen in itertools.combinations(positions, count):
-            for replacements in itertools.product(*(MISREADS[key[i]] for i in chosen)):
-                chars = list(key)
-                for i, r in zip(chosen, replacements):
-                    chars[i] = r
-                yield "".join(chars), [(i, key[i], r) for i, r in zip(chosen, replacements)]
+            yield from _swapped(key, chosen, list(key), [], viable)
+
+
+def _swapped(key: str, chosen: tuple[int, ...], chars: list[str], swaps: list[tuple[int, str, str]],
+             viable: Callable[[str], bool] | None) -> Iterator[tuple[str, list[tuple[int, str, str]]]]:
+    """Every variant of `chars` swapping each of the `chosen` positions in turn, the first outermost."""
+    if len(swaps) == len(chosen):
+        yield "".join(chars), list(swaps)
+        return
+    i = chosen[len(swaps)]
+    for replacement in MISREADS[key[i]]:
+        chars[i] = replacement
+        if viable is None or viable("".join(chars[:i + 1])):
+            swaps.append((i, key[i], replacement))
+            yield from _swapped(key, chosen, chars, swaps, viable)
+            swaps.pop()
+    chars[i] = key[i]
 
 
 def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds, exact_only: bool = False
@@ -265,7 +280,9 @@ def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds, exact_only: 
     base, never only in the suffix)."""
     if len(candidate.key) < t.min_base + 1:
         return None
-    variants = list(misread_variants(candidate.key, t.max_misreads))
+    # a swap that leaves no catalog key beginning as the text does up to it can find nothing: neither a
+    # whole part nor a base part holding the swap
+    variants = list(misread_variants(candidate.key, t.max_misreads, catalog.by_key.begins_a_key))
     for variant, swaps in variants:
         if variant in catalog.by_key:
             return _misread_evidence(candidate, catalog.by_key[variant], swaps)

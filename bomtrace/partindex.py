@@ -122,6 +122,12 @@ class PartIndex:
                 found[mark].append(part)
         return dict(found)
 
+    def begins_a_key(self, prefix: str) -> bool:
+        """Whether some part key begins with `prefix`."""
+        keys = self.keys
+        start = bisect.bisect_left(keys, prefix)
+        return start < len(keys) and keys[start].startswith(prefix)
+
     def keys_starting_with(self, prefix: str, limit: int | None = None) -> list[str]:
         """Part keys that begin with `prefix`, in order (the first `limit` of them if given)."""
         keys = self.keys

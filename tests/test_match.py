@@ -184,3 +184,15 @@ def test_a_line_offers_the_makers_its_evidence_names(mini: Catalog) -> None:
     named = match_line(parse_line(raw(part_number="IRF540N"), mini.keyword_maker), "NXP", mini).maker_options
     assert [o.id for o in named][:2] == ["nxp", "international-rectifier"]
     assert named[0].country == "NL"
+
+
+def test_misread_variants_given_up_early_are_exactly_those_no_catalog_key_begins_like() -> None:
+    from bomtrace.match import misread_variants
+
+    wanted = ("STM32F103", "STM32F1O3", "5TM")
+    def viable(prefix: str) -> bool:
+        return any(k.startswith(prefix) for k in wanted)
+    every = list(misread_variants("STM32F1O3C8T6"))
+    kept = list(misread_variants("STM32F1O3C8T6", viable=viable))
+    assert kept == [(v, s) for v, s in every if all(viable(v[:i + 1]) for i, _, _ in s)]
+    assert ("STM32F103C8T6", [(7, "O", "0")]) in kept and len(kept) < len(every) / 5
