@@ -9,6 +9,7 @@ analysis threads never come here (its runs keep one worker).
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -24,6 +25,8 @@ T = TypeVar("T")
 Task = Callable[[Callable[[int], None]], T]
 #: The fewest lines worth sharing among processes: below it, starting them costs more than it saves.
 SHARED_FROM = 4_000
+#: How many items of a list a child sends back at a time.
+SEND_BATCH = 2_000
 #: How often (in units of work) a child reports its progress.
 TICK_EVERY = 500
 
@@ -45,6 +48,7 @@ class _Child(Generic[T]):
         context = multiprocessing.get_context("fork")
         self.task = task
         self.done = 0
+        self.items: list[Any] = []
         self.outcome: tuple[str, Any] | None = None
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_child_main, args=(task, sender), daemon=True)
@@ -72,6 +76,10 @@ class _Child(Generic[T]):
             return
         if kind == "tick":
             self.done = value
+        elif kind == "items":
+            self.items.extend(value)
+        elif kind == "all items":
+            self.outcome = ("done", self.items)
         else:
             self.outcome = (kind, value)
 
@@ -86,11 +94,18 @@ def _child_main(task: Task[Any], sender: Any) -> None:
             reported = done
 
     try:
-        outcome: tuple[str, Any] = ("done", task(tick))
+        result = task(tick)
     except BaseException as error:  # noqa: BLE001 - the parent redoes the task and meets the error itself
-        outcome = ("error", f"{type(error).__name__}: {error}")
+        sender.send(("error", f"{type(error).__name__}: {error}"))
+        sender.close()
+        return
     with gc_paused():
-        sender.send(outcome)
+        if isinstance(result, list):  # in batches, so neither side holds the whole list pickled at once
+            for start in range(0, len(result), SEND_BATCH):
+                sender.send(("items", result[start:start + SEND_BATCH]))
+            sender.send(("all items", None))
+        else:
+            sender.send(("done", result))
     sender.close()
 
 
@@ -100,7 +115,11 @@ def run_tasks(tasks: Sequence[Task[T]], progress: Callable[[int], None] | None =
     of them together, as the tasks tick it (the caller knows when all is done)."""
     if len(tasks) < 2 or not can_fork():
         return _in_turn(tasks, progress)
-    children = [_Child(task) for task in tasks[1:]]
+    gc.freeze()  # the children's collector leaves the inherited heap alone, so its pages stay shared
+    try:
+        children = [_Child(task) for task in tasks[1:]]
+    finally:
+        gc.unfreeze()
     own = 0
 
     def tick(done: int) -> None:

@@ -155,13 +155,14 @@ def _strongest(candidate: Candidate, catalog: Catalog, thresholds: Thresholds) -
     # A whole catalog part number one or two look-alike misreads away is a better reading than a
     # maker's grammar (STM32F1O3C8T6 is STM32F103C8T6, though ST's scheme allows a letter there), and
     # than a base part whose suffix holds digits ('SS36L77H' is SS36177H, not SS36).
-    whole = _misread(candidate, catalog, thresholds, exact_only=True)
+    variants = catalog_variants(candidate, catalog, thresholds)
+    whole = _misread(candidate, catalog, variants, thresholds, exact_only=True)
     if whole:
         return whole
     grammar = _grammar(candidate, key, catalog, thresholds)
     if grammar:
         return grammar
-    found = (None if base else _misread(candidate, catalog, thresholds)) or base
+    found = (None if base else _misread(candidate, catalog, variants, thresholds)) or base
     if found:
         return found
     for finder in (_truncated, _family, _fuzzy):
@@ -274,15 +275,29 @@ def _swapped(key: str, chosen: tuple[int, ...], chars: list[str], swaps: list[tu
     chars[i] = key[i]
 
 
-def _misread(candidate: Candidate, catalog: Catalog, t: Thresholds, exact_only: bool = False
-             ) -> Evidence | None:
+Variants = list[tuple[str, list[tuple[int, str, str]]]]
+
+
+def catalog_variants(candidate: Candidate, catalog: Catalog, t: Thresholds) -> Variants:
+    """The candidate's misread variants that some catalog key begins like up to their last swap (any
+    other can find neither a whole part nor a base part holding the swap); none for a short key."""
+    if len(candidate.key) < t.min_base + 1:
+        return []
+    begins: dict[str, bool] = {}
+
+    def viable(prefix: str) -> bool:
+        found = begins.get(prefix)
+        if found is None:
+            found = begins[prefix] = catalog.by_key.begins_a_key(prefix)
+        return found
+
+    return list(misread_variants(candidate.key, t.max_misreads, viable))
+
+
+def _misread(candidate: Candidate, catalog: Catalog, variants: Variants, t: Thresholds,
+             exact_only: bool = False) -> Evidence | None:
     """Whole part numbers a few look-alike swaps away first, then base parts (the swap inside the
     base, never only in the suffix)."""
-    if len(candidate.key) < t.min_base + 1:
-        return None
-    # a swap that leaves no catalog key beginning as the text does up to it can find nothing: neither a
-    # whole part nor a base part holding the swap
-    variants = list(misread_variants(candidate.key, t.max_misreads, catalog.by_key.begins_a_key))
     for variant, swaps in variants:
         if variant in catalog.by_key:
             return _misread_evidence(candidate, catalog.by_key[variant], swaps)

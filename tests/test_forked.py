@@ -40,6 +40,13 @@ def test_each_task_after_the_first_runs_in_its_own_child_and_results_keep_their_
     assert pids[0] == os.getpid() and len(set(pids)) == 3
 
 
+def test_a_long_list_comes_back_whole_and_in_order_though_sent_in_batches() -> None:
+    count = 2 * forked.SEND_BATCH + 7
+    items = forked.run_tasks([lambda tick: [], lambda tick: [(n, os.getpid()) for n in range(count)]])[1]
+    assert [n for n, _ in items] == list(range(count))
+    assert len({pid for _, pid in items} - {os.getpid()}) == 1  # all made by the one child
+
+
 def test_a_task_that_fails_in_its_child_is_run_again_here(caplog: pytest.LogCaptureFixture) -> None:
     here = os.getpid()
 
