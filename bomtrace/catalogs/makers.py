@@ -3,11 +3,13 @@ that does not scan every maker.
 
 The fuzzy look-up answers what `rapidfuzz.process.extractOne(key, keys, scorer=token_sort_ratio,
 score_cutoff=c)` answers over every curated key (exactly in a catalog of up to EXACT_KEYS curated keys,
-below), but scores only the keys that can reach the cutoff:
+below), but scores only keys that may reach the cutoff:
 token_sort_ratio is the Indel ratio of the token-sorted strings, so a key of length m can score c
 against a query of length n only if |n - m| <= D and the two share at least |bigrams(query)| - 2D
 distinct bigrams, where D = (1 - c/100)(n + m) is the most edits the cutoff allows (each edit breaks
-at most two bigrams). Both filters are exact, so the answer is the same as the full scan's.
+at most two bigrams), and so share one of the query's |bigrams| - needed + 1 rarest bigrams. Only
+keys of a length within reach found in those bigrams' postings are scored (by rapidfuzz, in C); both
+filters are exact, so the answer is the same as the full scan's.
 """
 
 from __future__ import annotations
@@ -78,7 +80,6 @@ class MakerIndex:
 
     def _build_blocks(self) -> None:
         self._sorted = [sorted_tokens(k) for k in self.keys]
-        self._grams = [frozenset(bigrams(text)) for text in self._sorted]
         self._lengths = [len(text) for text in self._sorted]
         self._by_length: dict[int, list[int]] = defaultdict(list)
         self._by_bigram: dict[str, list[int]] = defaultdict(list)
@@ -88,7 +89,7 @@ class MakerIndex:
             self._by_end[("head", text[:4])].append(i)
             self._by_end[("tail", text[-4:])].append(i)
             self._by_length[len(text)].append(i)
-            for gram in self._grams[i]:
+            for gram in bigrams(text):
                 self._by_bigram[gram].append(i)
             for word in set(text.split()):
                 self._by_word[word].append(i)
@@ -103,7 +104,9 @@ class MakerIndex:
         self._build_blocks()
 
     def candidates(self, key: str, cutoff: float) -> list[int]:
-        """Indexes of the curated keys that can score `cutoff` against `key`, in key order."""
+        """Indexes of the curated keys that may score `cutoff` against `key`, in key order: those of a
+        length within reach that share one of the query's rarest bigrams (every key scoring `cutoff`
+        does), or past EXACT_READS one of its rarest words or an end."""
         query = sorted_tokens(key)
         n = len(query)
         slack = 1 - cutoff / 100
@@ -115,7 +118,7 @@ class MakerIndex:
         if needed <= 0:  # a short name: the bigram bound says nothing, every key of a fitting length may
             return sorted(i for m in range(shortest, longest + 1) for i in self._by_length.get(m, ()))
         # A key sharing `needed` of the query's bigrams shares at least one of any len - needed + 1 of
-        # them: read only the postings of the rarest ones, then count exactly.
+        # them: read only the postings of the rarest ones.
         rarest = sorted(grams, key=lambda g: len(self._by_bigram.get(g, ())))[: len(grams) - needed + 1]
         postings = [self._by_bigram.get(g, ()) for g in rarest]
         if len(self.keys) > EXACT_KEYS and sum(len(p) for p in postings) > EXACT_READS:
@@ -126,19 +129,21 @@ class MakerIndex:
             words = sorted(known, key=lambda w: (len(self._by_word[w]), w))[:2]
             postings = [*(self._by_word.get(w, ()) for w in words), self._by_end.get(("head", query[:4]), ()),
                         self._by_end.get(("tail", query[-4:]), ())]
-        reached = {i for posting in postings for i in posting}
-        return sorted(i for i in reached if shortest <= self._lengths[i] <= longest
-                      and len(self._grams[i] & grams) >= needed)
+        lengths = self._lengths
+        return sorted(i for i in set().union(*postings) if shortest <= lengths[i] <= longest)
 
     def fuzzy(self, key: str, cutoff: float) -> tuple[str, float] | None:
         """The best curated key scoring at least `cutoff` by token_sort_ratio, and its score; the first
-        in key order on a tie (as a full scan gives). Remembered per key and cutoff."""
+        in key order on a tie (as a full scan gives). Remembered per key and cutoff. Scored by rapidfuzz
+        as the Indel ratio of the token-sorted texts, which is token_sort_ratio with the keys' words
+        sorted once, when the index was built."""
         remembered = (key, cutoff)
         if remembered in self._resolved:
             return self._resolved[remembered]
-        choices = [self.keys[i] for i in self.candidates(key, cutoff)]
-        best = process.extractOne(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
-        found = (best[0], float(best[1])) if best else None
+        indexes = self.candidates(key, cutoff)
+        best = process.extractOne(sorted_tokens(key), [self._sorted[i] for i in indexes], scorer=fuzz.ratio,
+                                  score_cutoff=cutoff)
+        found = (self.keys[indexes[best[2]]], float(best[1])) if best else None
         if len(self._resolved) >= RESOLVED_CACHE:
             self._resolved.clear()
         self._resolved[remembered] = found
