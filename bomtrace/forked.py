@@ -115,11 +115,10 @@ def run_tasks(tasks: Sequence[Task[T]], progress: Callable[[int], None] | None =
     of them together, as the tasks tick it (the caller knows when all is done)."""
     if len(tasks) < 2 or not can_fork():
         return _in_turn(tasks, progress)
-    gc.freeze()  # the children's collector leaves the inherited heap alone, so its pages stay shared
-    try:
-        children = [_Child(task) for task in tasks[1:]]
-    finally:
-        gc.unfreeze()
+    # what is alive now (the catalog, the lines) lives to the end of the run: the children's collector
+    # leaves it alone, so its pages stay shared instead of being copied as the collector touches them
+    gc.freeze()
+    children = [_Child(task) for task in tasks[1:]]
     own = 0
 
     def tick(done: int) -> None:

@@ -41,24 +41,26 @@ class PartIndex:
         def one(text: str) -> str:
             return shared.setdefault(text, text)
 
-        self._numbers = [p.part_number for p in rows]
         self._makers = [one(p.manufacturer) for p in rows]
         self._categories = [one(p.category) for p in rows]
         self._descriptions = [one(p.description) for p in rows]
         self._sources = [one(p.source) for p in rows]
         self._markings = {i: p.markings for i, p in enumerate(rows) if p.markings}
         self.keys: list[str] = []
+        self._numbers: list[str] = []
         starts = array("l")
         for i, part in enumerate(rows):
             if not self.keys or self.keys[-1] != part.key:
                 self.keys.append(part.key)
                 starts.append(i)
+            # a number written as its key (most are) is the key's own string: one object to unpickle
+            self._numbers.append(self.keys[-1] if part.part_number == part.key else part.part_number)
         starts.append(len(rows))
         self._starts = starts
         self._build_lookups()
 
     def _build_lookups(self) -> None:
-        self._position = {key: i for i, key in enumerate(self.keys)}
+        self._position = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self._blocks: dict[tuple[str, int], list[str]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:

@@ -50,13 +50,13 @@ def load_catalogs(user_folders: Iterable[str | Path] = (), *, shipped: bool = Tr
         with catalog_cache.gc_paused():
             return build_catalog(folders)
     key = catalog_cache.cache_key(__version__, [f"{f.resolve()}:{folder_hash(f)}" for f in folders])
-    cached = catalog_cache.load(key)
-    if isinstance(cached, Catalog):
-        return cached
-    with catalog_cache.gc_paused():
+    with catalog_cache.gc_paused():  # and kept before it runs again
+        cached = catalog_cache.load(key)
+        if isinstance(cached, Catalog):
+            return catalog_cache.kept(cached)
         catalog = build_catalog(folders)
-    catalog_cache.save(key, catalog)
-    return catalog
+        catalog_cache.save(key, catalog)
+        return catalog_cache.kept(catalog)
 
 
 def build_catalog(folders: list[Path]) -> Catalog:

@@ -97,11 +97,16 @@ class MakerIndex:
         self._registry_keys: list[str] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"curated": self.curated, "registry": self.registry, "keys": self.keys}
+        """The keys and their blocks (unpickling the blocks is several times quicker than building them
+        again); not what was resolved."""
+        state = {name: dict(value) if isinstance(value, defaultdict) else value
+                 for name, value in self.__dict__.items() if name not in ("_resolved", "_registry_keys")}
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._build_blocks()
+        self._resolved = {}
+        self._registry_keys = None
 
     def candidates(self, key: str, cutoff: float) -> list[int]:
         """Indexes of the curated keys that may score `cutoff` against `key`, in key order: those of a
