@@ -3,8 +3,8 @@
 The caller runs the first task itself; each other task runs in a child forked from it, which inherits
 the loaded catalog and the lines (nothing is sent to it) and sends back its progress and its result
 through a pipe. A child that fails or dies leaves its task to the caller, so the answer is always the
-one a single process gives. Only a process with no other threads may fork safely: the web server's
-analysis threads never come here (its runs keep one worker).
+one a single process gives. Only a process with no other threads may fork safely: one that has them
+(the web server, whose runs keep one worker anyway) runs every task itself.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -38,7 +39,9 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """This system forks, and this process has no other thread a child could inherit mid-step (a lock
+    it held would stay locked in the child forever)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 class _Child(Generic[T]):
@@ -111,7 +114,7 @@ def _child_main(task: Task[Any], sender: Any) -> None:
 
 def run_tasks(tasks: Sequence[Task[T]], progress: Callable[[int], None] | None = None) -> list[T]:
     """Each task's result, in order: the first run here, the others each in a forked child (all here,
-    one after the other, where this system cannot fork). `progress(done)` gets the work done by all
+    one after the other, where this process cannot fork safely). `progress(done)` gets the work done by all
     of them together, as the tasks tick it (the caller knows when all is done)."""
     if len(tasks) < 2 or not can_fork():
         return _in_turn(tasks, progress)

@@ -32,6 +32,20 @@ def test_this_system_forks() -> None:
     assert forked.can_fork()  # Linux: a run that could not would quietly use one process
 
 
+def test_a_process_with_another_thread_runs_every_task_itself() -> None:
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        pids = forked.run_tasks([lambda tick: os.getpid(), lambda tick: os.getpid()])
+    finally:
+        release.set()
+        other.join()
+    assert pids == [os.getpid(), os.getpid()]
+
+
 def test_each_task_after_the_first_runs_in_its_own_child_and_results_keep_their_order() -> None:
     tasks = [lambda tick, n=n: (n, os.getpid()) for n in range(3)]
     results = forked.run_tasks(tasks)
