@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -83,16 +84,20 @@ class MakerIndex:
         self._lengths = [len(text) for text in self._sorted]
         self._by_length: dict[int, list[int]] = defaultdict(list)
         self._by_bigram: dict[str, list[int]] = defaultdict(list)
-        self._by_word: dict[str, list[int]] = defaultdict(list)
-        self._by_end: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # words and name ends by length too, so the bounded look-up reads only keys of a length in reach
+        self._word_counts: dict[str, int] = defaultdict(int)
+        self._by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self._by_end: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         for i, text in enumerate(self._sorted):
-            self._by_end[("head", text[:4])].append(i)
-            self._by_end[("tail", text[-4:])].append(i)
-            self._by_length[len(text)].append(i)
+            length = len(text)
+            self._by_end[("head", text[:4], length)].append(i)
+            self._by_end[("tail", text[-4:], length)].append(i)
+            self._by_length[length].append(i)
             for gram in bigrams(text):
                 self._by_bigram[gram].append(i)
             for word in set(text.split()):
-                self._by_word[word].append(i)
+                self._word_counts[word] += 1
+                self._by_word[(word, length)].append(i)
         self._resolved: dict[tuple[str, float], tuple[str, float] | None] = {}
         self._registry_keys: list[str] | None = None
 
@@ -127,15 +132,18 @@ class MakerIndex:
         rarest = sorted(grams, key=lambda g: len(self._by_bigram.get(g, ())))[: len(grams) - needed + 1]
         postings = [self._by_bigram.get(g, ()) for g in rarest]
         if len(self.keys) > EXACT_KEYS and sum(len(p) for p in postings) > EXACT_READS:
-            # Too many to read (a long name, a large catalog): only the keys that share one of the
-            # query's two rarest words, or its first or last four letters, which a one- or two-letter
-            # misspelling mostly leaves intact.
-            known = [w for w in set(query.split()) if w in self._by_word]  # a misspelt word has no postings
-            words = sorted(known, key=lambda w: (len(self._by_word[w]), w))[:2]
-            postings = [*(self._by_word.get(w, ()) for w in words), self._by_end.get(("head", query[:4]), ()),
-                        self._by_end.get(("tail", query[-4:]), ())]
-        lengths = self._lengths
-        return sorted(i for i in set().union(*postings) if shortest <= lengths[i] <= longest)
+            # Too many to read (a long name, a large catalog): only the keys of a length in reach that
+            # share one of the query's two rarest words, or its first or last four letters, which a
+            # one- or two-letter misspelling mostly leaves intact.
+            known = [w for w in set(query.split()) if w in self._word_counts]  # a misspelt word has none
+            words = sorted(known, key=lambda w: (self._word_counts[w], w))[:2]
+            lengths = range(shortest, longest + 1)
+            postings = [self._by_word.get((w, m), ()) for w in words for m in lengths]
+            postings += [self._by_end.get((end, text, m), ()) for end, text in (("head", query[:4]),
+                                                                                ("tail", query[-4:])) for m in lengths]
+            return sorted(set().union(*postings))
+        lengths_of = self._lengths
+        return sorted(i for i in set().union(*postings) if shortest <= lengths_of[i] <= longest)
 
     def fuzzy(self, key: str, cutoff: float) -> tuple[str, float] | None:
         """The best curated key scoring at least `cutoff` by token_sort_ratio, and its score; the first
@@ -146,8 +154,8 @@ class MakerIndex:
         if remembered in self._resolved:
             return self._resolved[remembered]
         indexes = self.candidates(key, cutoff)
-        best = process.extractOne(sorted_tokens(key), [self._sorted[i] for i in indexes], scorer=fuzz.ratio,
-                                  score_cutoff=cutoff)
+        choices = itemgetter(*indexes)(self._sorted) if len(indexes) > 1 else [self._sorted[i] for i in indexes]
+        best = process.extractOne(sorted_tokens(key), choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         found = (self.keys[indexes[best[2]]], float(best[1])) if best else None
         if len(self._resolved) >= RESOLVED_CACHE:
             self._resolved.clear()
