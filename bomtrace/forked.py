@@ -13,6 +13,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -39,9 +40,10 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    """This system forks, and this process has no other thread a child could inherit mid-step (a lock
-    it held would stay locked in the child forever)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """This system forks safely (Linux: macOS's system libraries are not fork-safe, Windows cannot
+    fork), and this process has no other thread a child could inherit mid-step (a lock it held would
+    stay locked in the child forever)."""
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 class _Child(Generic[T]):
