@@ -126,8 +126,8 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "br
     """Every line analysed, in input order; `progress(done, total)` as lines are done. A line whose
     analysed fields repeat an earlier line's (the same chip in every sample of a weapon) takes that
     line's analysis, with its own source and other fields. With `workers` over 1, a teardown of at
-    least forked.SHARED_FROM lines is cut into that many runs of lines, analysed side by side in forked
-    processes (bomtrace.forked); the answer is the same."""
+    least forked.SHARED_FROM lines is cut into that many runs of lines (of half that at least), analysed
+    side by side in forked processes (bomtrace.forked); the answer is the same."""
     lines = list(lines)
     if lists is None:
         from bomtrace.sanctions.lists import current
@@ -137,7 +137,7 @@ def analyze_lines(lines: Iterable[RawLine], catalog: Catalog, basis: Basis = "br
     report = (lambda done: progress(done, total)) if progress else None
     if workers < 2 or total < forked.SHARED_FROM:
         return _analysed(lines, catalog, basis, thresholds, lists, report)
-    size = -(-total // workers)
+    size = max(-(-total // workers), forked.SHARED_FROM // 2)
     tasks = [partial(_analysed, lines[start:start + size], catalog, basis, thresholds, lists)
              for start in range(0, total, size)]
     results = [result for part in forked.run_tasks(tasks, report) for result in part]

@@ -152,7 +152,7 @@ def analyze(
                          ] = DEFAULT_LIMITS.max_ratio,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Processes that analyse a large teardown "
                                          "(4,000 lines or more) and write its reports side by side; 0: one "
-                                         "per core. The results are the same with any number.")] = 0,
+                                         "per core, at most 4. The results are the same with any number.")] = 0,
 ) -> None:
     """Analyse teardown spreadsheets and write result.json, lines.csv and the reports.
 
@@ -163,7 +163,7 @@ def analyze(
     from bomtrace import cli_output
     from bomtrace.config import Options
     from bomtrace.decisions import read_decisions
-    from bomtrace.forked import cores
+    from bomtrace.forked import default_workers
     from bomtrace.ingest import UnknownHeader
     from bomtrace.models import BASES
     from bomtrace.pipeline import run
@@ -179,7 +179,7 @@ def analyze(
     options = Options(catalogs=tuple(str(c) for c in catalog), basis=basis,
                       sheets=tuple(sheet), mapping=_parse_maps(map_),
                       header_rows=_parse_header_rows(header_row), limits=limits,
-                      workers=workers or cores())
+                      workers=workers or default_workers())
     try:
         decisions = read_decisions(overrides, limits) if overrides else []
         with cli_output.progress_bar() as progress:

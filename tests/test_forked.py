@@ -128,6 +128,17 @@ def test_lines_analysed_by_two_processes_are_those_one_process_gives(mini: Catal
     assert seen[-1] == (40, 40) and all(a <= b for (a, _), (b, _) in pairwise(seen))
 
 
+def test_each_process_gets_at_least_half_the_threshold_of_lines(mini: Catalog, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    monkeypatch.setattr(forked, "SHARED_FROM", 20)
+    shares: list[int] = []
+    real = forked.run_tasks
+    monkeypatch.setattr(forked, "run_tasks", lambda tasks, progress=None: shares.append(len(tasks)) or real(tasks, progress))
+    lines = many_lines(40)
+    assert analyze_lines(lines, mini, workers=8) == analyze_lines(lines, mini)
+    assert shares == [4]  # 8 asked for, 10 lines each at least
+
+
 def test_below_the_threshold_one_process_does_all(mini: Catalog) -> None:
     pids: set[int] = set()
     analyze_lines(many_lines(20), mini, workers=2, progress=lambda done, total: pids.add(os.getpid()))
