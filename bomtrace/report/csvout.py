@@ -41,7 +41,7 @@ def csv_rows(result: Result) -> list[list[str]]:
 def iter_csv_rows(result: Result) -> Iterator[list[str]]:
     """The lines as lines.csv's cells, one at a time."""
     for r in result.lines:
-        d = line_dict(r)
+        d = line_dict(r, maker_options=False)
         flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score",
                                                                   "catalog_part", "source", "detail")}}
         flat["flags"] = ";".join(d["flags"])

@@ -19,10 +19,11 @@ from bomtrace.vocabulary import place
 SCHEMA_VERSION = 1
 
 
-def line_dict(r: LineResult) -> dict[str, Any]:
-    """One line as result.json carries it."""
+def line_dict(r: LineResult, *, maker_options: bool = True) -> dict[str, Any]:
+    """One line as result.json carries it; without the makers a family's number may be from
+    (`match.maker_options`, up to dozens a line) for the tables, which do not show them."""
     m, a, s = r.match, r.attribution, r.line.source
-    return {
+    d: dict[str, Any] = {
         "id": r.id,
         "source": {"file": s.file, "sheet": s.sheet, "row": s.row},
         "sample": r.line.get("sample") or None,
@@ -50,7 +51,6 @@ def line_dict(r: LineResult) -> dict[str, Any]:
             "detail": m.detail,
             "source": m.source,
             "evidence": m.evidence,
-            "maker_options": [{"id": o.id, "name": o.name, "country": o.country} for o in m.maker_options],
         },
         "confidence": m.confidence,
         "flags": list(r.flags),
@@ -59,6 +59,9 @@ def line_dict(r: LineResult) -> dict[str, Any]:
         "owner_at_date": owner_dict(r.ownership) if r.ownership else None,
         "screening": [hit_dict(h) for h in r.screening],
     }
+    if maker_options:
+        d["match"]["maker_options"] = [{"id": o.id, "name": o.name, "country": o.country} for o in m.maker_options]
+    return d
 
 
 def owner_dict(o: OwnerAtDate) -> dict[str, Any]:

@@ -183,7 +183,7 @@ def _summary_rows(result: Result) -> list[tuple[str, object]]:
 
 def _review_rows(lines: Sequence[LineResult]) -> Iterator[list[object]]:
     for r in lines:
-        d = line_dict(r)
+        d = line_dict(r, maker_options=False)
         yield [d["id"], d["source"]["file"], d["source"]["sheet"], d["source"]["row"], d["part_number"],
                d["marking"], d["company"], d["country"], d["confidence"], d["match"]["detail"],
                None, None, None, None]
@@ -213,7 +213,7 @@ def write_report_workbook(result: Result, target: str | Path | IO[bytes], *, con
     """The report workbook: Summary, Lines, By country, By company, (Supply chain,) Review."""
     book = _open(target, result.generated_at, constant_memory=constant_memory)
     table_sheet(book, "Summary", ("item", "value"), _summary_rows(result), max_width=100)
-    table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(line_dict(r)) for r in result.lines))
+    table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(line_dict(r, maker_options=False)) for r in result.lines))
     total = result.summary.lines
     table_sheet(book, "By country", ("country", "code", "lines", "share", "quantity", "companies", "possible"),
                 ((bare_name(r.country) if r.country else "Unresolved", r.country, r.lines,
