@@ -10,6 +10,7 @@ the first Thursday) unless the maker is known to count otherwise: Microchip coun
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ def day_text(day: dt.date | str) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+@functools.lru_cache(maxsize=4096)  # a teardown's date codes name a few hundred weeks, read again and again
 def week_days(year: int, week: int, jan1_rule: bool) -> tuple[dt.date, dt.date] | None:
     """Monday and Sunday of a week under the rule; None when the year has no such week."""
     if jan1_rule:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -347,6 +348,7 @@ _QUANTITY = re.compile(r"^(?:[x\u0445\u00d7]\s*)?([0-9]+(?:[.,][0-9]+)?)\s*"
                        r"(?:(?:\u0448\u0442|pcs|pc|ea)\.?|[x\u0445\u00d7])?$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every line by the breakdowns, the review and each report
 def quantity_of(text: str) -> int | None:
     """A quantity cell as a positive whole number ('2', '2,0', '3.0', '2 шт.', '2 pcs', 'x2'), or None
     when it is not one."""
