@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: The modules whose code shapes the index: a change to any of them (a new key rule, a new layout)
 #: must not load an index built by the old code.
-T = TypeVar("T")
 _SHAPING_MODULES = ("catalogs/*.py", "partindex.py", "normalize.py", "models.py", "grammar.py", "catalog_cache.py")
 
 

@@ -176,3 +176,4 @@ def test_reports_written_by_two_processes_are_those_one_process_writes(tmp_path:
 def test_the_workers_option_explains_when_processes_are_shared() -> None:
     help_text = CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"}).output
     assert f"({forked.SHARED_FROM:,} lines or more)" in " ".join(help_text.split())
+    assert f"at most {forked.DEFAULT_MOST}." in " ".join(help_text.split())

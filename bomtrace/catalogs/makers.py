@@ -104,9 +104,8 @@ class MakerIndex:
     def __getstate__(self) -> dict[str, Any]:
         """The keys and their blocks (unpickling the blocks is several times quicker than building them
         again); not what was resolved."""
-        state = {name: dict(value) if isinstance(value, defaultdict) else value
-                 for name, value in self.__dict__.items() if name not in ("_resolved", "_registry_keys")}
-        return state
+        return {name: dict(value) if isinstance(value, defaultdict) else value
+                for name, value in self.__dict__.items() if name not in ("_resolved", "_registry_keys")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

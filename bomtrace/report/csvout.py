@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from bomtrace.models import Result
+from bomtrace.models import LineResult, Result
 from bomtrace.report.files import atomic_write_chunks
 from bomtrace.report.jsonout import line_dict
 
@@ -41,13 +41,21 @@ def csv_rows(result: Result) -> list[list[str]]:
 def iter_csv_rows(result: Result) -> Iterator[list[str]]:
     """The lines as lines.csv's cells, one at a time."""
     for r in result.lines:
-        d = line_dict(r, maker_options=False)
-        flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score",
-                                                                  "catalog_part", "source", "detail")}}
-        flat["flags"] = ";".join(d["flags"])
-        flat["supply_chain"] = supply_chain_text(d["supply_chain"])
-        flat.update(task_force_cells(d))
+        flat = flat_line(r)
         yield [defuse(flat.get(column)) for column in COLUMNS + TASK_FORCE_COLUMNS]
+
+
+def flat_line(r: LineResult) -> dict[str, Any]:
+    """A line as the tables show it (lines.csv, the workbook's Lines sheet), by column: its result.json
+    fields with those of its source and match brought up, flags and supply chain as text, and the
+    task-force cells; numbers stay numbers."""
+    d = line_dict(r, maker_options=False)
+    flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score", "catalog_part",
+                                                              "source", "detail")}}
+    flat["flags"] = ";".join(d["flags"])
+    flat["supply_chain"] = supply_chain_text(d["supply_chain"])
+    flat.update(task_force_cells(d))
+    return flat
 
 
 def task_force_cells(d: dict[str, Any]) -> dict[str, str]:

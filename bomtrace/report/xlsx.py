@@ -23,7 +23,7 @@ from bomtrace.models import LineResult, Result
 from bomtrace.report import views
 from bomtrace.report.charts import segment_name
 from bomtrace.report.csvout import COLUMNS as LINE_COLUMNS
-from bomtrace.report.csvout import supply_chain_text
+from bomtrace.report.csvout import flat_line
 from bomtrace.report.files import replaced_when_done
 from bomtrace.report.jsonout import line_dict
 from bomtrace.vocabulary import DECISIONS
@@ -156,12 +156,9 @@ def table_sheet(book: Book, title: str, header: Sequence[str], rows: Iterable[Se
     return sheet, count
 
 
-def _line_row(d: dict[str, Any]) -> list[object]:
+def _line_row(r: LineResult) -> list[object]:
     """A line as the Lines sheet's columns (those of lines.csv), numbers kept numeric."""
-    flat = {**d, **d["source"], **{k: d["match"][k] for k in ("method", "evidence", "score", "catalog_part",
-                                                                "source", "detail")}}
-    flat["flags"] = ";".join(d["flags"])
-    flat["supply_chain"] = supply_chain_text(d["supply_chain"])
+    flat = flat_line(r)
     return [flat.get(column) for column in LINE_COLUMNS]
 
 
@@ -213,7 +210,7 @@ def write_report_workbook(result: Result, target: str | Path | IO[bytes], *, con
     """The report workbook: Summary, Lines, By country, By company, (Supply chain,) Review."""
     book = _open(target, result.generated_at, constant_memory=constant_memory)
     table_sheet(book, "Summary", ("item", "value"), _summary_rows(result), max_width=100)
-    table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(line_dict(r, maker_options=False)) for r in result.lines))
+    table_sheet(book, "Lines", LINE_COLUMNS, (_line_row(r) for r in result.lines))
     total = result.summary.lines
     table_sheet(book, "By country", ("country", "code", "lines", "share", "quantity", "companies", "possible"),
                 ((bare_name(r.country) if r.country else "Unresolved", r.country, r.lines,
